@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("massline.voices.urls_public")),
+    path("staff/", include("massline.voices.urls_staff")),
+    path("staff/imports/", include("massline.voices.urls_import")),
+    path("api/", include("massline.voices.urls_api")),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -23,6 +23,17 @@ def need(condition: bool, why: str) -> None:
 
 
 @pytest.fixture
+def client():
+    """Django's test client speaking English, so assertions read the source strings.
+
+    Chinese (the default language) has its own tests in massline/tests/test_i18n.py.
+    """
+    from django.test import Client
+
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
 def tipdm() -> Path:
     """The folder of real public messages, ../shared/data/tipdm2020 (never copied into the repo)."""
     need(SHARED_DATA.is_dir(), f"{SHARED_DATA} is not here")
@@ -124,7 +135,7 @@ def page(chromium_path, live_server):
             executable_path=chromium_path,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+        context = browser.new_context(locale="en-US", base_url=live_server.url)
         page = context.new_page()
         page.set_default_timeout(15000)
         yield page

@@ -1,14 +1,20 @@
 """Forms of the voices app."""
 
 import re
+import time
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from massline.lib.personal import normalise_phone
 from massline.org.models import Area, Category, Department
 from massline.voices.models import Voice
+from massline.voices.uploads import ACCEPT_ATTRIBUTE, check_uploads, save_with_attachments
 
 
 class AreaChoiceField(forms.ModelChoiceField):
@@ -73,3 +79,212 @@ class QuickEntryForm(forms.ModelForm):
 
     def clean_address(self) -> str:
         return self.cleaned_data["address"].strip()
+
+
+# The public channel: anyone may raise a voice, without an account.
+
+AREA_CHOICES_TTL = 60  # seconds; an area added elsewhere shows on the public form within this
+_area_cache: dict = {"until": 0.0, "choices": []}
+
+
+def public_area_choices(fresh: bool = False) -> list[tuple[int, str]]:
+    """Areas down to street level as (id, "district street" name), cached in this process.
+
+    The public form is the busiest page: a submission must not query areas every time.
+    """
+    if fresh or time.monotonic() > _area_cache["until"]:
+        areas = list(
+            Area.objects.filter(level__lte=Area.Level.STREET).values_list(
+                "id", "name", "level", "parent_id"
+            )
+        )
+        by_id = {id_: (name, level, parent) for id_, name, level, parent in areas}
+
+        def label(id_: int) -> str:
+            name, level, parent = by_id[id_]
+            # The city is the same for everyone: name it only when it is the choice itself.
+            if parent in by_id and level > Area.Level.DISTRICT:
+                return f"{label(parent)} {name}"
+            return name
+
+        _area_cache["choices"] = [(id_, label(id_)) for id_, *_rest in areas]
+        _area_cache["until"] = time.monotonic() + AREA_CHOICES_TTL
+    return _area_cache["choices"]
+
+
+@receiver([post_save, post_delete], sender=Area, dispatch_uid="public_area_choices")
+def _forget_area_choices(**kwargs) -> None:
+    _area_cache["until"] = 0.0
+
+
+class PublicAreaField(forms.TypedChoiceField):
+    """An optional area from ``public_area_choices``; its value is an area id or None."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=lambda: [("", _("I don't know")), *public_area_choices()],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            **kwargs,
+        )
+
+    def valid_value(self, value) -> bool:
+        # An area added in another process a moment ago: look once more before refusing.
+        return super().valid_value(value) or (
+            value in {str(id_) for id_, _label in public_area_choices(fresh=True)}
+        )
+
+
+def china_phone(phone: str) -> str:
+    """A Chinese mobile or landline number as plain digits, "" if none was given.
+
+    Accepts digits, spaces, dashes and a leading +86 or 0086: "+86 138-1234-5678" →
+    "13812345678", "0571 8888 6666" → "057188886666", "+86 571 8888 6666" → the same.
+    """
+    phone = phone.strip()
+    if not phone:
+        return ""
+    match = re.fullmatch(r"(\+86|0086)?([\d\s-]+)", phone)
+    digits = re.sub(r"\D", "", match[2]) if match else ""
+    if match and match[1] and digits[:1] not in ("0", "1"):
+        digits = "0" + digits  # an area code written internationally drops its 0
+    # Mobile: 1[3-9] + 9 digits; landline: 0 + area code + number; or a local number.
+    if re.fullmatch(r"1[3-9]\d{9}|0[1-9]\d{8,10}|[2-9]\d{6,7}", digits):
+        return digits
+    raise forms.ValidationError(
+        _(
+            "This is not a Chinese phone number. Enter a mobile (e.g. 138 1234 5678) or a "
+            "landline with its area code (e.g. 0571-8888 6666), using digits, spaces and dashes."
+        ),
+        code="phone",
+    )
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input; each is checked by its content (see ``uploads``)."""
+
+    widget = MultipleFileInput(attrs={"accept": ACCEPT_ATTRIBUTE})
+
+    def clean(self, data, initial=None):
+        files = [data] if data and not isinstance(data, list | tuple) else list(data or [])
+        return check_uploads([super(AttachmentsField, self).clean(file) for file in files])
+
+
+class PublicVoiceForm(forms.ModelForm):
+    """What a member of the public writes: the matter first, then (optionally) who they are."""
+
+    kind = forms.ChoiceField(
+        label=_("What kind of voice is it?"),
+        choices=Voice.Kind.choices,
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
+    )
+    area = PublicAreaField(label=_("Area"), help_text=_("The district or street, if you know it."))
+    name = forms.CharField(label=_("Your name"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("Your phone"),
+        max_length=30,
+        required=False,
+        help_text=_(
+            "Needed to check progress later: you will be asked for its last four digits. "
+            "Without a phone, your voice cannot be looked up."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    address = forms.CharField(
+        label=_("Your address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    attachments = AttachmentsField(label=_("Photos or PDF files"), required=False)
+
+    class Meta:
+        model = Voice
+        fields = [
+            "subject",
+            "body",
+            "kind",
+            "place",
+            "name",
+            "phone",
+            "address",
+            "consent_to_publish",
+        ]
+        labels = {
+            "subject": _("Subject"),
+            "body": _("What happened"),
+            "place": _("Where"),
+            "consent_to_publish": _("You may publish my voice (never my name, phone or address)."),
+        }
+        help_texts = {
+            "subject": _("In one line: what is it about?"),
+            "body": _("When and where, who is affected, and what you would like done."),
+            "place": _("A road, a housing compound, a building, a landmark…"),
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = _(
+            "Optional. Up to %(count)s photos (JPEG, PNG, WebP) or PDF files, "
+            "each at most %(size)s."
+        ) % {"count": settings.UPLOAD_MAX_FILES, "size": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+
+    def clean_phone(self) -> str:
+        return china_phone(self.cleaned_data["phone"])
+
+    def save(self, channel: str) -> Voice:
+        """The voice and its attachments, committed together (see ``save_with_attachments``)."""
+        voice = super().save(commit=False)
+        voice.channel = channel
+        voice.area_id = self.cleaned_data["area"]
+        return save_with_attachments(voice, self.cleaned_data["attachments"])
+
+
+class PublicStatusForm(forms.Form):
+    """A tracking code and the last four digits of the phone given with the voice."""
+
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "placeholder": "K7QX-9M2A-TP",
+            }
+        ),
+    )
+    last4 = forms.RegexField(
+        label=_("Last four digits of your phone"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("Enter exactly four digits.")},
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "maxlength": 4,
+                "pattern": "[0-9]{4}",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        """Upper case, dashes where they belong: "k7qx 9m2a tp" → "K7QX-9M2A-TP"."""
+        raw = re.sub(r"[^0-9A-Z]", "", self.cleaned_data["code"].upper())
+        return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}" if len(raw) == 10 else raw
+
+    def find(self) -> Voice | None:
+        """The voice, only if both the code and the digits match; None tells neither apart."""
+        voice = (
+            Voice.objects.filter(tracking_code=self.cleaned_data["code"])
+            .select_related("department")
+            .only("tracking_code", "status", "received_at", "subject", "phone", "department__name")
+            .first()
+        )
+        return voice if voice and voice.phone_ends_with(self.cleaned_data["last4"]) else None

@@ -152,10 +152,13 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]  # massline/static: the package itself is no app
 STATIC_ROOT = Path(os.environ.get("MASSLINE_STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_ROOT = Path(os.environ.get("MASSLINE_MEDIA_ROOT", DATA_DIR / "media"))
 # Attachments are personal data: never served as plain static files, only via checked views.
-MEDIA_URL = None
+# No URL pattern serves this prefix; it is set only because Django's live test server
+# cannot start its request handler with MEDIA_URL = None.
+MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = True
 
 # Uploads: a voice's attachments, and import files.

@@ -6,12 +6,12 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from massline.lib.personal import normalise_phone
 from massline.org.models import Area, Category, Department
 from massline.voices.models import Voice
 from massline.voices.uploads import ACCEPT_ATTRIBUTE, check_uploads, save_with_attachments
@@ -28,39 +28,32 @@ class AreaChoiceField(forms.ModelChoiceField):
         return "\u2003" * (obj.level - 1) + obj.name
 
 
-def clean_phone_number(phone: str) -> str:
-    """A phone as typed, checked: digits, spaces, +, - and brackets; 7 to 12 digits."""
-    phone = phone.strip()
-    if phone and (
-        not re.fullmatch(r"[\d\s()+-]+", phone) or not 7 <= len(normalise_phone(phone)) <= 12
-    ):
-        raise forms.ValidationError(
-            _("Enter a phone number of 7 to 12 digits, e.g. 13812345678 or 0571-88886666."),
-            code="phone",
-        )
-    return phone
-
-
 class QuickEntryForm(forms.ModelForm):
     """What a hotline operator types during a call, in the order the caller says it."""
 
     CHANNELS = [Voice.Channel.HOTLINE, Voice.Channel.VISIT, Voice.Channel.LETTER]
 
-    channel = forms.TypedChoiceField(
-        label=_("channel"),
+    channel = forms.ChoiceField(
+        label=_("Channel"),
         choices=[(c.value, c.label) for c in CHANNELS],
         initial=Voice.Channel.HOTLINE,
     )
-    kind = forms.TypedChoiceField(
-        label=_("kind"), choices=[("", "---------"), *Voice.Kind.choices]
-    )
-    area = AreaChoiceField(label=_("area"), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Voice.Kind.choices])
+    area = AreaChoiceField(label=_("Area"), required=False)
 
     class Meta:
         model = Voice
         fields = [
-            "phone", "name", "kind", "subject", "body", "place", "area", "address",
-            "consent_to_publish", "channel",
+            "phone",
+            "name",
+            "kind",
+            "subject",
+            "body",
+            "place",
+            "area",
+            "address",
+            "consent_to_publish",
+            "channel",
         ]
         widgets = {
             "phone": forms.TextInput(
@@ -72,13 +65,101 @@ class QuickEntryForm(forms.ModelForm):
         }
 
     def clean_phone(self) -> str:
-        return clean_phone_number(self.cleaned_data["phone"])
+        return china_phone(self.cleaned_data["phone"])
 
-    def clean_name(self) -> str:
-        return self.cleaned_data["name"].strip()
 
-    def clean_address(self) -> str:
-        return self.cleaned_data["address"].strip()
+class VoiceFilterForm(forms.Form):
+    """The staff list's filters; every field is optional."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("all")), *Voice.Channel.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("all")), *Voice.Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("all")), *Voice.Status.choices]
+    )
+    area = AreaChoiceField(label=_("Area"), required=False, empty_label=_("all"))
+    category = forms.ModelChoiceField(
+        Category.objects.filter(level__lte=2).select_related("parent"),
+        label=_("Category"),
+        required=False,
+        empty_label=_("all"),
+    )
+    department = forms.ModelChoiceField(
+        Department.objects.all(), label=_("Department"), required=False, empty_label=_("all")
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(label=_("Subject contains"), required=False, max_length=100)
+
+    def filter(self, voices):
+        """``voices`` narrowed by the valid filters; an area or category includes its subtree."""
+        if not self.is_valid():
+            return voices.none()
+        data = self.cleaned_data
+        for name in ("channel", "kind", "status", "department"):
+            if data[name]:
+                voices = voices.filter(**{name: data[name]})
+        if data["area"]:
+            voices = voices.filter(area__path__startswith=data["area"].path)
+        if category := data["category"]:
+            voices = voices.filter(
+                Q(category=category)
+                | Q(category__parent=category)
+                | Q(category__parent__parent=category)
+            )
+        if data["since"]:
+            voices = voices.filter(received_at__date__gte=data["since"])
+        if data["until"]:
+            voices = voices.filter(received_at__date__lte=data["until"])
+        if data["q"]:
+            voices = voices.filter(subject__icontains=data["q"])
+        return voices
+
+
+class AccessLogFilterForm(forms.Form):
+    """The auditor's filters on the personal data access log."""
+
+    user = forms.ModelChoiceField(
+        get_user_model().objects.order_by("username"),
+        label=_("User"),
+        required=False,
+        empty_label=_("all"),
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filter(self, accesses):
+        if not self.is_valid():
+            return accesses.none()
+        data = self.cleaned_data
+        if data["user"]:
+            accesses = accesses.filter(user=data["user"])
+        if data["since"]:
+            accesses = accesses.filter(at__date__gte=data["since"])
+        if data["until"]:
+            accesses = accesses.filter(at__date__lte=data["until"])
+        return accesses
+
+
+class RevealForm(forms.Form):
+    """Why someone needs a person's clear data; the reason goes into the access log."""
+
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        error_messages={"required": _("Say why you need the clear data; it is logged.")},
+    )
 
 
 # The public channel: anyone may raise a voice, without an account.

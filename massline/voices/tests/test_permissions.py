@@ -1,0 +1,146 @@
+"""Who may open which voice on the staff side: departments, areas, roles, the anonymous."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import reverse
+
+from massline.voices.models import Attachment, PersonalDataAccess, Voice
+from massline.voices.tests.samples import PDF
+
+
+@pytest.fixture
+def attachment(voice, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    item = Attachment(
+        voice=voice,
+        original_name="电梯.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
+    item.file.save("x", ContentFile(PDF))
+    return item
+
+
+@pytest.fixture
+def south_voice(city):
+    return Voice.objects.create(
+        channel=Voice.Channel.WEB,
+        kind=Voice.Kind.COMPLAINT,
+        subject="滨湖路夜间施工噪音扰民",
+        body="滨湖路工地每天夜里施工到两点。",
+        area=city["south_street"],
+        category=city["noise"],
+        department=city["ecology"],
+        phone="13700001111",
+    )
+
+
+def staff_urls(voice, attachment) -> list[tuple[str, str]]:
+    return [
+        ("get", reverse("staff-home")),
+        ("get", reverse("voice-detail", args=[voice.pk])),
+        ("post", reverse("voice-reveal", args=[voice.pk])),
+        ("get", reverse("attachment-download", args=[attachment.pk])),
+        ("get", reverse("quick-entry")),
+        ("post", reverse("quick-entry")),
+        ("get", reverse("quick-entry-caller") + "?phone=13912345678"),
+        ("get", reverse("access-log")),
+    ]
+
+
+def test_the_public_is_sent_to_log_in_from_every_staff_page_and_sees_no_person(
+    client, voice, attachment
+):
+    for method, url in staff_urls(voice, attachment):
+        response = getattr(client, method)(url, {"purpose": "curious"} if method == "post" else {})
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login") + "?next="), url
+        assert "王秀英" not in response.content.decode() and "5678" not in response.content.decode()
+    assert not PersonalDataAccess.objects.exists()
+    assert Voice.objects.count() == 1
+
+
+def test_a_handler_of_another_department_cannot_find_the_voice_at_all(
+    client, people, voice, attachment
+):
+    client.force_login(people["ecology_handler"])
+    assert client.get(reverse("voice-detail", args=[voice.pk])).status_code == 404
+    reveal = client.post(reverse("voice-reveal", args=[voice.pk]), {"purpose": "call back"})
+    assert reveal.status_code == 404
+    assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 404
+    assert voice.subject not in client.get(reverse("staff-home")).content.decode()
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_handler_of_the_responsible_department_sees_the_voice(client, people, voice):
+    client.force_login(people["housing_handler"])
+    assert voice.subject in client.get(reverse("staff-home")).content.decode()
+    response = client.get(reverse("voice-detail", args=[voice.pk]))
+    assert response.status_code == 200
+    assert voice.subject in response.content.decode()
+
+
+def test_a_leader_sees_the_voices_of_their_district_but_not_the_other(
+    client, people, voice, south_voice
+):
+    client.force_login(people["leader"])
+    listing = client.get(reverse("staff-home")).content.decode()
+    assert voice.subject in listing
+    assert south_voice.subject not in listing
+    assert client.get(reverse("voice-detail", args=[voice.pk])).status_code == 200
+    assert client.get(reverse("voice-detail", args=[south_voice.pk])).status_code == 404
+
+
+def test_an_account_without_a_role_sees_no_voices(client, people, voice):
+    client.force_login(people["nobody"])
+    assert voice.subject not in client.get(reverse("staff-home")).content.decode()
+    assert client.get(reverse("voice-detail", args=[voice.pk])).status_code == 404
+
+
+def test_the_auditor_reads_voices_but_may_not_reveal_a_person_or_open_attachments(
+    client, people, voice, attachment
+):
+    client.force_login(people["auditor"])
+    detail = client.get(reverse("voice-detail", args=[voice.pk]))
+    assert detail.status_code == 200
+    assert "王秀英" not in detail.content.decode()
+    assert "Reveal" not in detail.content.decode()
+    reveal = client.post(reverse("voice-reveal", args=[voice.pk]), {"purpose": "audit"})
+    assert reveal.status_code == 403
+    assert "王秀英" not in reveal.content.decode()
+    assert client.get(reverse("attachment-download", args=[attachment.pk])).status_code == 403
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_only_the_auditor_reads_the_access_log(client, people, voice):
+    for name in ("operator", "housing_handler", "leader", "admin"):
+        client.force_login(people[name])
+        assert client.get(reverse("access-log")).status_code == 403, name
+    client.force_login(people["auditor"])
+    assert client.get(reverse("access-log")).status_code == 200
+
+
+def test_only_operators_have_quick_entry(client, people):
+    for name in ("housing_handler", "leader", "auditor", "admin"):
+        client.force_login(people[name])
+        assert client.get(reverse("quick-entry")).status_code == 403, name
+        assert (
+            client.get(reverse("quick-entry-caller"), {"phone": "13912345678"}).status_code == 403
+        )
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_reveal_and_quick_entry_refuse_a_post_without_the_csrf_token(people, voice):
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(people["operator"])
+    reveal = client.post(reverse("voice-reveal", args=[voice.pk]), {"purpose": "call back"})
+    assert reveal.status_code == 403
+    entry = client.post(
+        reverse("quick-entry"),
+        {"phone": "13900000000", "kind": "help", "subject": "x", "body": "y", "channel": "hotline"},
+    )
+    assert entry.status_code == 403
+    assert not PersonalDataAccess.objects.exists()
+    assert Voice.objects.count() == 1

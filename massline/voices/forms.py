@@ -9,7 +9,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.forms.utils import flatatt
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from massline.org.models import Area, Category, Department
@@ -198,8 +200,25 @@ def _forget_area_choices(**kwargs) -> None:
     _area_cache["until"] = 0.0
 
 
+class PlainSelect(forms.Select):
+    """A select whose options are written directly: a city's hundreds of streets through
+    Django's per-option templates would take a tenth of a second on every page view."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        selected = str(value) if value is not None else ""
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((key, " selected" * (str(key) == selected), label) for key, label in self.choices),
+        )
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, attrs, options)
+
+
 class PublicAreaField(forms.TypedChoiceField):
     """An optional area from ``public_area_choices``; its value is an area id or None."""
+
+    widget = PlainSelect
 
     def __init__(self, **kwargs):
         super().__init__(

@@ -112,6 +112,11 @@ def test_the_area_list_offers_streets_and_above_and_saves_the_chosen_one(client,
     assert Voice.objects.get().area == city["north_street"]
 
 
+def test_a_chosen_area_stays_chosen_when_the_form_comes_back_with_errors(client, city):
+    page = client.post("/submit/", voice_form(subject="", area=city["south"].pk)).content.decode()
+    assert f'<option value="{city["south"].pk}" selected>江南区</option>' in page
+
+
 def test_a_community_or_an_unknown_area_is_refused(client, city):
     from massline.org.models import Area
 

@@ -2,6 +2,8 @@
 
 The cache is shared by every worker process (the database cache by default, Redis if
 configured), so a limit holds across processes. Rates are strings "<count>/<seconds>".
+Redis counts atomically; the database cache's incr is a read then a write, so a burst of
+simultaneous requests from one address may be counted short (never over).
 """
 
 import ipaddress

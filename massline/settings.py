@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "massline.org",
     "massline.voices",
 ]

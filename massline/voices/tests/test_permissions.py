@@ -1,40 +1,9 @@
 """Who may open which voice on the staff side: departments, areas, roles, the anonymous."""
 
-import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
-from massline.voices.models import Attachment, PersonalDataAccess, Voice
-from massline.voices.tests.samples import PDF
-
-
-@pytest.fixture
-def attachment(voice, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    item = Attachment(
-        voice=voice,
-        original_name="电梯.pdf",
-        content_type="application/pdf",
-        size=len(PDF),
-        sha256="0" * 64,
-    )
-    item.file.save("x", ContentFile(PDF))
-    return item
-
-
-@pytest.fixture
-def south_voice(city):
-    return Voice.objects.create(
-        channel=Voice.Channel.WEB,
-        kind=Voice.Kind.COMPLAINT,
-        subject="滨湖路夜间施工噪音扰民",
-        body="滨湖路工地每天夜里施工到两点。",
-        area=city["south_street"],
-        category=city["noise"],
-        department=city["ecology"],
-        phone="13700001111",
-    )
+from massline.voices.models import PersonalDataAccess, Voice
 
 
 def staff_urls(voice, attachment) -> list[tuple[str, str]]:

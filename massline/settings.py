@@ -111,12 +111,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while a worker writes; IMMEDIATE avoids
-    # "database is locked" upgrades from read to write inside a transaction.
+    # "database is locked" upgrades from read to write inside a transaction; FULL makes
+    # each commit survive a power cut, so "received" always means stored.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -125,6 +126,9 @@ CACHES = {
         # Shared by every worker process (rate limits must be), with no extra service.
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "massline_cache",
+        # Long enough for a rate-limit window; room for many clients before culling.
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 if redis_url := os.environ.get("MASSLINE_REDIS_URL"):

@@ -1,0 +1,299 @@
+"""``massline demo``: the fictional city of 临江市, its people's voices and an account per role.
+
+Everything here is invented (massline.synthetic). The voices cover the year up to
+yesterday, so the newest are still open and the oldest closed, as in a real office.
+"""
+
+import random
+import sys
+import time
+from datetime import timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+from tqdm import tqdm
+
+from massline.org import roles
+from massline.org.models import Area, Category, Department, Staff
+from massline.synthetic import City, generate_city, generate_voices
+from massline.voices.models import PersonalDataAccess, Voice, person_key
+
+SOURCE = "massline-demo"
+EMAIL_DOMAIN = "demo.invalid"  # marks the demo's accounts, so --reset removes only them
+BATCH = 2000
+URL = "http://127.0.0.1:8000/"
+
+
+# One simple password for every demo account, printed for anyone to read: never for real use.
+# (Hashed once: a strong password hash takes half a second on purpose.)
+PASSWORD = "massline"  # noqa: S105
+
+
+class Command(BaseCommand):
+    help = "Load a fictional city, a year of its voices and one account per role to try massline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--voices", type=int, default=30000, help="how many voices (30000)")
+        parser.add_argument("--seed", type=int, default=0, help="the same seed, the same city")
+        parser.add_argument("--reset", action="store_true", help="delete the demo data first")
+
+    def handle(self, *args, voices: int, seed: int, reset: bool, verbosity: int, **options):
+        if voices < 0:
+            raise CommandError("--voices must be 0 or more.")
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("The database is not up to date: run `massline migrate` first.")
+        city = generate_city(seed)
+        if reset:
+            self.reset(city)
+        if Area.objects.filter(code=city.code, name=city.name).exists():
+            self.stdout.write(f"The demo data is already loaded ({city.name}); nothing to do.")
+            self.stdout.write("Use --reset to delete it and load it again.\n")
+        else:
+            started = time.perf_counter()
+            with transaction.atomic():
+                self.load(city, voices, seed, verbosity)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Loaded {city.name}: {len(city.areas)} areas, "
+                    f"{len(city.departments)} departments, {len(city.categories)} categories "
+                    f"and {voices} voices "
+                    f"in {time.perf_counter() - started:.1f} s."
+                )
+            )
+        self.print_accounts(city)
+
+    # ---- loading -------------------------------------------------------------------
+
+    def load(self, city: City, count: int, seed: int, verbosity: int) -> None:
+        taken = User.objects.filter(username__in=[a[0] for a in ACCOUNTS]).values_list(
+            "username", flat=True
+        )
+        if taken:
+            raise CommandError(
+                f"These user names are taken: {', '.join(taken)}. "
+                "The demo needs a database without them."
+            )
+        areas = self.create_areas(city)
+        categories = self.create_categories(city)
+        departments = self.create_departments(city, areas, categories)
+        self.create_accounts(city, areas, departments)
+        self.create_voices(city, count, seed, areas, categories, departments, verbosity)
+
+    def create_areas(self, city: City) -> dict[str, Area]:
+        areas: dict[str, Area] = {}
+        for area in city.areas:  # parents come first; save() computes each path
+            areas[area.code] = Area.objects.create(
+                code=area.code,
+                name=area.name,
+                level=area.level,
+                parent=areas.get(area.parent_code) if area.parent_code else None,
+            )
+        return areas
+
+    def create_categories(self, city: City) -> dict[tuple[str, ...], Category]:
+        """The default taxonomy; nodes an install already has are reused, not duplicated."""
+        categories: dict[tuple[str, ...], Category] = {}
+        for path in city.categories:
+            categories[path], _ = Category.objects.get_or_create(
+                name=path[-1], parent=categories.get(path[:-1])
+            )
+        return categories
+
+    def create_departments(self, city, areas, categories) -> dict[str, Department]:
+        departments = {}
+        for dept in city.departments:
+            department = Department.objects.create(
+                code=dept.code, name=dept.name, tier=dept.tier, phone=dept.phone
+            )
+            department.areas.set([areas[code] for code in dept.area_codes])
+            department.categories.set([categories[(top,)] for top in dept.categories])
+            departments[dept.code] = department
+        return departments
+
+    def create_accounts(self, city: City, areas, departments) -> None:
+        scopes = _scopes(city)
+        hashed = make_password(PASSWORD)
+        for username, role, _ in ACCOUNTS:
+            user = User.objects.create(
+                username=username,
+                email=f"{username}@{EMAIL_DOMAIN}",
+                password=hashed,
+                is_staff=role == roles.ADMINISTRATOR,
+                is_superuser=role == roles.ADMINISTRATOR,
+            )
+            user.groups.add(Group.objects.get(name=role))
+            department, area = scopes.get(username, (None, None))
+            Staff.objects.create(
+                user=user,
+                title=TITLES[role],
+                department=departments.get(department),
+                area=areas.get(area),
+            )
+
+    def create_voices(self, city, count, seed, areas, categories, departments, verbosity) -> None:
+        # The year up to yesterday: the newest voices are still being handled.
+        start = timezone.localdate() - timedelta(days=365)
+        now = timezone.now()
+        rng = random.Random(seed)
+        batch = []
+        progress = tqdm(
+            total=count, unit=" voices", file=sys.stderr, disable=verbosity == 0 or count == 0
+        )
+        with progress:
+            for v in generate_voices(count, seed=seed, start=start, city=city):
+                batch.append(
+                    Voice(
+                        channel=v.channel,
+                        kind=v.kind,
+                        status=_status(rng, now - v.received_at),
+                        subject=v.subject,
+                        body=v.body,
+                        received_at=v.received_at,
+                        happened_at=v.happened_at,
+                        place=v.place,
+                        area=areas[v.area_code],
+                        category=categories[v.category],
+                        department=departments[v.department_code],
+                        name=v.name,
+                        phone=v.phone,
+                        address=v.address,
+                        # bulk_create skips Voice.save(), which sets the key
+                        person_key=person_key(v.phone, v.name, SOURCE),
+                        consent_to_publish=v.channel in ("web", "mobile") and rng.random() < 0.6,
+                        likes=v.likes,
+                        dislikes=v.dislikes,
+                        source=SOURCE,
+                        external_id=v.external_id,
+                    )
+                )
+                if len(batch) == BATCH:
+                    Voice.objects.bulk_create(batch)
+                    progress.update(len(batch))
+                    batch = []
+            Voice.objects.bulk_create(batch)
+            progress.update(len(batch))
+
+    # ---- reset ---------------------------------------------------------------------
+
+    def reset(self, city: City) -> None:
+        """Delete the demo's voices, accounts, departments and areas (the taxonomy stays)."""
+        users = User.objects.filter(
+            username__in=[a[0] for a in ACCOUNTS], email__endswith="@" + EMAIL_DOMAIN
+        )
+        codes = [d.code for d in city.departments]
+        city_area = Area.objects.filter(code=city.code, name=city.name).first()
+        in_city = Q(area__path__startswith=city_area.path) if city_area else Q(pk__in=[])
+        try:
+            with transaction.atomic():
+                PersonalDataAccess.objects.filter(user__in=users).delete()
+                Voice.objects.filter(
+                    Q(source=SOURCE)
+                    | in_city
+                    | Q(department__code__in=codes)
+                    | Q(created_by__in=users)
+                ).delete()
+                users.delete()
+                Department.objects.filter(code__in=codes).delete()
+                if city_area:
+                    for level in sorted(Area.Level.values, reverse=True):  # children first
+                        city_area.subtree().filter(level=level).delete()
+        except ProtectedError as error:
+            raise CommandError(
+                f"Cannot delete the demo data: other data still uses it ({error.args[0]})"
+            ) from error
+        self.stdout.write("Deleted the demo data.")
+
+    # ---- the accounts table --------------------------------------------------------
+
+    def print_accounts(self, city: City) -> None:
+        rows = [("Role", "User name", "Password", "What they can do")]
+        scopes = _scopes(city)
+        for username, role, can in ACCOUNTS:
+            department, area = scopes.get(username, (None, None))
+            where = _name(city, department or area)
+            rows.append((role, username, PASSWORD, can.format(where=where)))
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        self.stdout.write(self.style.MIGRATE_HEADING("\nDemo accounts (for trying massline only):"))
+        for i, row in enumerate(rows):
+            line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+            self.stdout.write(f"  {line}  {row[3]}")
+            if i == 0:
+                self.stdout.write("  " + "-" * (sum(widths) + 6 + len(row[3])))
+        self.stdout.write(
+            f"\nStart the server with `massline serve`, then open {URL} and log in at {URL}login/\n"
+        )
+
+
+# (user name, role, what they can do); {where} is the account's scope, see _scopes.
+ACCOUNTS = [
+    (
+        "operator",
+        roles.OPERATOR,
+        "take calls and visits (quick entry), import files, see every voice",
+    ),
+    ("handler", roles.HANDLER, "answer the voices routed to {where}"),
+    ("handler2", roles.HANDLER, "answer the voices routed to {where}"),
+    ("handler3", roles.HANDLER, "answer the voices routed to {where}"),
+    ("leader", roles.LEADER, "oversee every voice in {where}"),
+    (
+        "admin",
+        roles.ADMINISTRATOR,
+        "manage areas, departments, categories, accounts, imports and API tokens (admin site)",
+    ),
+    ("auditor", roles.AUDITOR, "read the personal-data access log; never sees clear personal data"),
+]
+TITLES = {
+    roles.OPERATOR: "12345热线接线员",
+    roles.HANDLER: "承办人",
+    roles.LEADER: "分管副区长",
+    roles.ADMINISTRATOR: "系统管理员",
+    roles.AUDITOR: "审计员",
+}
+
+
+def _scopes(city: City) -> dict[str, tuple[str | None, str | None]]:
+    """(department code, area code) of the accounts that see only part of the city.
+
+    Handlers of two district bureaus and a street office; a leader of the first district.
+    """
+    districts = [area for area in city.areas if area.level == 2]
+    street = next(area for area in city.areas if area.parent_code == districts[0].code)
+    return {
+        "handler": (f"{districts[0].code}-ZJ", None),
+        "handler2": (f"{districts[1].code}-ST", None),
+        "handler3": (f"{street.code}-JD", None),
+        "leader": (None, districts[0].code),
+    }
+
+
+def _name(city: City, code: str | None) -> str:
+    if code is None:
+        return ""
+    department = next((d for d in city.departments if d.code == code), None)
+    return department.name if department else city.area(code).name
+
+
+def _status(rng: random.Random, age: timedelta) -> str:
+    """A plausible state for a voice this old: new ones open, old ones mostly closed."""
+    shares = next(shares for days, shares in STATUS_BY_AGE if age < timedelta(days=days))
+    r, total = rng.random(), 0.0
+    for status, share in zip(Voice.Status.values, shares, strict=True):
+        total += share
+        if r < total:
+            return status
+    return Voice.Status.CLOSED
+
+
+# (younger than this many days, shares of received / in progress / replied / closed)
+STATUS_BY_AGE = [
+    (3, (0.7, 0.3, 0.0, 0.0)),
+    (15, (0.2, 0.5, 0.2, 0.1)),
+    (60, (0.0, 0.1, 0.3, 0.6)),
+    (10**6, (0.0, 0.02, 0.08, 0.9)),
+]

@@ -106,15 +106,24 @@ class Command(BaseCommand):
         return categories
 
     def create_departments(self, city, areas, categories) -> dict[str, Department]:
-        departments = {}
-        for dept in city.departments:
-            department = Department.objects.create(
-                code=dept.code, name=dept.name, tier=dept.tier, phone=dept.phone
-            )
-            department.areas.set([areas[code] for code in dept.area_codes])
-            department.categories.set([categories[(top,)] for top in dept.categories])
-            departments[dept.code] = department
-        return departments
+        departments = Department.objects.bulk_create(
+            Department(code=d.code, name=d.name, tier=d.tier, phone=d.phone)
+            for d in city.departments
+        )
+        # The many-to-many links in one insert each, not two queries per department.
+        pairs = list(zip(departments, city.departments, strict=True))
+        area_link, category_link = Department.areas.through, Department.categories.through
+        area_link.objects.bulk_create(
+            area_link(department=department, area=areas[code])
+            for department, d in pairs
+            for code in d.area_codes
+        )
+        category_link.objects.bulk_create(
+            category_link(department=department, category=categories[(top,)])
+            for department, d in pairs
+            for top in d.categories
+        )
+        return {department.code: department for department in departments}
 
     def create_accounts(self, city: City, areas, departments) -> None:
         scopes = _scopes(city)

@@ -1,9 +1,11 @@
 """Who may open which voice on the staff side: departments, areas, roles, the anonymous."""
 
+import re
+
 from django.test import Client
 from django.urls import reverse
 
-from massline.voices.models import PersonalDataAccess, Voice
+from massline.voices.models import ApiToken, PersonalDataAccess, Voice
 
 
 def staff_urls(voice, attachment) -> list[tuple[str, str]]:
@@ -113,3 +115,38 @@ def test_reveal_and_quick_entry_refuse_a_post_without_the_csrf_token(people, voi
     assert entry.status_code == 403
     assert not PersonalDataAccess.objects.exists()
     assert Voice.objects.count() == 1
+
+
+def test_an_administrator_issues_an_api_token_and_sees_it_only_once(client, people):
+    client.force_login(people["admin"])
+    response = client.post(
+        reverse("admin:voices_apitoken_add"),
+        {"name": "12345 hotline system", "user": people["operator"].pk, "is_active": "on"},
+        follow=True,
+    )
+    page = response.content.decode()
+    token = ApiToken.objects.get()
+    clear = re.search(r"ml_[\w-]{40,}", page)[0]
+    assert ApiToken.digest_of(clear) == token.digest
+    assert (token.name, token.user, token.is_active) == (
+        "12345 hotline system",
+        people["operator"],
+        True,
+    )
+    again = client.get(reverse("admin:voices_apitoken_change", args=[token.pk])).content.decode()
+    assert clear not in again and token.prefix in again
+
+
+def test_the_access_log_cannot_be_edited_or_deleted_in_the_admin(client, people, voice):
+    access = PersonalDataAccess.objects.create(
+        user=people["operator"], voice=voice, action="reveal"
+    )
+    client.force_login(people["admin"])
+    people["admin"].is_superuser = True
+    people["admin"].save()
+    assert client.get(reverse("admin:voices_personaldataaccess_add")).status_code == 403
+    delete = client.post(
+        reverse("admin:voices_personaldataaccess_delete", args=[access.pk]), {"post": "yes"}
+    )
+    assert delete.status_code == 403
+    assert PersonalDataAccess.objects.filter(pk=access.pk).exists()

@@ -119,3 +119,21 @@ def test_the_access_log_filters_by_user_and_date(client, people, voice):
     today = timezone.localdate().isoformat()
     by_date = client.get(log, {"since": today, "until": today}).content.decode()
     assert "今天的督办" in by_date and "上周的回访" not in by_date
+
+
+def test_the_admin_shows_the_person_masked_and_never_in_a_form(client, people, voice, attachment):
+    people["admin"].is_superuser = True  # who may change voices there
+    people["admin"].save()
+    client.force_login(people["admin"])
+    for url in (
+        reverse("admin:voices_voice_changelist"),
+        reverse("admin:voices_voice_change", args=[voice.pk]),
+        reverse("admin:voices_attachment_changelist"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        for clear in CLEAR:
+            assert clear not in page, url
+    assert "139****5678" in client.get(reverse("admin:voices_voice_changelist")).content.decode()
+    assert not PersonalDataAccess.objects.exists()

@@ -814,6 +814,10 @@ NEIGHBOURHOOD_DETAILS = (
     "{w}有人差点出事，幸好旁边有人帮忙。",
 )
 NEIGHBOURHOOD_KINDS = {"compound", "road", "site", "eatery", "venue", "park", "village", "market"}
+PADDING = (
+    "希望相关部门能重视一下，早点给我们一个说法。",
+    "这个问题困扰我们很久了，希望这次能有个结果。",
+)
 CLOSINGS = ("以上情况属实，盼复！", "麻烦尽快回复，谢谢！", "谢谢！", "辛苦了。")
 IMPACTS = {
     "compound": ("给小区居民的生活带来很大不便。", "业主们意见很大。", "存在很大的安全隐患。"),

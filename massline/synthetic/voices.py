@@ -275,19 +275,18 @@ class _Generator:
         else:
             lead = {"consultation": "我想咨询一下，", "report": "我要举报，"}.get(kind, "")
             parts.append(f"{lead}{problem}。")
-            details = self.details[place.kind]
-            for _ in range(1 + (rnd() < 0.35) + 2 * (channel in ("letter", "email"))):
-                parts.append(pick(details))
+            details = 1 + (rnd() < 0.35) + 2 * (channel in ("letter", "email"))
+            parts.extend(self.rng.sample(self.details[place.kind], details))
             if rnd() < 0.6:
                 parts.append(pick(lexicon.IMPACTS[place.kind]))
         parts.append(pick(lexicon.REQUESTS[kind]))
         if channel == "letter":
             parts.append("此致敬礼！")
-        elif rnd() < 0.25:
+        elif kind != "praise" and rnd() < 0.25:
             parts.append(pick(lexicon.CLOSINGS))
         body = "".join(parts).format_map(slots)
         if len(body) < 40:  # short calls still say a little more
-            body += pick(lexicon.DETAILS[:5]).format_map(slots)
+            body += pick(lexicon.PADDING)
         subject = pick(lexicon.SUBJECTS[kind]).format_map(slots)
 
         happened = None

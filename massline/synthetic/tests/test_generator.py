@@ -118,6 +118,8 @@ def test_bodies_read_like_people_talking_about_a_named_place(voices):
     for v in voices:
         assert 40 <= len(v.body) <= 400, v.body
         assert "{" not in v.body + v.subject and v.subject
+        sentences = [s for s in re.split("[。！？]", v.body) if s]
+        assert len(set(sentences)) == len(sentences), v.body  # no sentence said twice
         assert v.place in v.body or v.kind in ("consultation", "praise")
     assert len({v.body for v in voices}) > len(voices) * 0.95
     assert len({v.external_id for v in voices}) == len(voices)

@@ -155,15 +155,11 @@ def guess_mapping(header: list[str], overrides: dict[str, str] | None = None) ->
     to ``extra``). Each field is filled by at most one column: the first that claims it.
     """
     overrides = overrides or {}
-    mapping: dict[str, str] = {}
-    taken = {f for f in overrides.values() if f}
+    mapping = {column: target for column, target in overrides.items() if target}
+    taken = set(mapping.values())
     for column in header:
-        if column in overrides:
-            if overrides[column]:
-                mapping[column] = overrides[column]
-            continue
         guess = HEADER_FIELDS.get(_header_key(column))
-        if guess and guess not in taken:
+        if column not in overrides and guess and guess not in taken:
             mapping[column] = guess
             taken.add(guess)
     return mapping

@@ -52,7 +52,10 @@ def test_reveal_shows_the_clear_person_and_logs_who_why_and_from_where(
 
 def test_reveal_through_htmx_answers_with_the_person_block_only(handler_client, voice):
     response = handler_client.post(
-        reverse("voice-reveal", args=[voice.pk]), {"purpose": "回访"}, HTTP_HX_REQUEST="true"
+        reverse("voice-reveal", args=[voice.pk]),
+        {"purpose": "回访"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="person",
     )
     page = response.content.decode()
     assert page.lstrip().startswith('<section class="card person" id="person">')

@@ -82,7 +82,8 @@ def visible_voice(request: HttpRequest, pk: int) -> Voice:
 
 def render_detail(request, voice: Voice, *, revealed=None, reveal_form=None, status=200):
     """The voice page, or just its person block when htmx asks for it."""
-    template = "voices/staff_person.html" if request.htmx else "voices/staff_detail.html"
+    partial = request.htmx and request.htmx.target == "person"
+    template = "voices/staff_person.html" if partial else "voices/staff_detail.html"
     return render(
         request,
         template,
@@ -115,7 +116,8 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     form = RevealForm(request.POST)
     if not form.is_valid():
         # htmx swaps only 2xx responses; without JS a 400 page says the same.
-        return render_detail(request, voice, reveal_form=form, status=200 if request.htmx else 400)
+        status = 200 if request.htmx else 400
+        return render_detail(request, voice, reveal_form=form, status=status)
     revealed = voice.reveal(
         request.user, form.cleaned_data["purpose"], client_address(request) or None
     )

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from massline.org import roles
-from massline.org.models import Area, Category, Department
+from massline.org.models import Area, Category, Department, Staff
 from massline.voices.models import PersonalDataAccess, Voice
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,7 @@ def test_every_demo_account_logs_in_with_the_printed_password(client):
         user = User.objects.get(username=username)
         assert client.session["_auth_user_id"] == str(user.pk)
         assert roles.role_of(user) == role and user.staff
+        assert client.get("/staff/").status_code == 200
         client.logout()
 
 
@@ -98,3 +99,12 @@ def test_it_does_not_take_over_an_existing_account_and_writes_nothing():
         demo(voices=100)
     assert not Area.objects.exists() and not Voice.objects.exists()
     assert not User.objects.filter(username="operator").exists()
+
+
+def test_reset_refuses_and_keeps_everything_when_real_data_uses_the_demo_city():
+    demo(voices=100)
+    real = User.objects.create_user("wang", password="a real password")
+    Staff.objects.create(user=real, department=Department.objects.get(name="江北区教育局"))
+    with pytest.raises(CommandError, match="other data still uses it"):
+        demo(voices=100, reset=True)
+    assert Voice.objects.count() == 100 and User.objects.filter(username="operator").exists()

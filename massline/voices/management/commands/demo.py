@@ -49,21 +49,22 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError("The database is not up to date: run `massline migrate` first.")
         city = generate_city(seed)
-        if reset:
-            self.reset(city)
-        if Area.objects.filter(code=city.code, name=city.name).exists():
+        started = time.perf_counter()
+        with transaction.atomic():  # a reset that cannot load again changes nothing
+            if reset:
+                self.reset(city)
+            loaded = Area.objects.filter(code=city.code, name=city.name).exists()
+            if not loaded:
+                self.load(city, voices, seed, verbosity)
+        if loaded:
             self.stdout.write(f"The demo data is already loaded ({city.name}); nothing to do.")
             self.stdout.write("Use --reset to delete it and load it again.\n")
         else:
-            started = time.perf_counter()
-            with transaction.atomic():
-                self.load(city, voices, seed, verbosity)
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Loaded {city.name}: {len(city.areas)} areas, "
                     f"{len(city.departments)} departments, {len(city.categories)} categories "
-                    f"and {voices} voices "
-                    f"in {time.perf_counter() - started:.1f} s."
+                    f"and {voices} voices in {time.perf_counter() - started:.1f} s."
                 )
             )
         self.print_accounts(city)
@@ -191,7 +192,10 @@ class Command(BaseCommand):
     # ---- reset ---------------------------------------------------------------------
 
     def reset(self, city: City) -> None:
-        """Delete the demo's voices, accounts, departments and areas (the taxonomy stays)."""
+        """Delete the demo's voices, accounts, departments and areas (the taxonomy stays).
+
+        Runs inside the caller's transaction, so a failed reset or reload deletes nothing.
+        """
         users = User.objects.filter(
             username__in=[a[0] for a in ACCOUNTS], email__endswith="@" + EMAIL_DOMAIN
         )
@@ -199,19 +203,15 @@ class Command(BaseCommand):
         city_area = Area.objects.filter(code=city.code, name=city.name).first()
         in_city = Q(area__path__startswith=city_area.path) if city_area else Q(pk__in=[])
         try:
-            with transaction.atomic():
-                PersonalDataAccess.objects.filter(user__in=users).delete()
-                Voice.objects.filter(
-                    Q(source=SOURCE)
-                    | in_city
-                    | Q(department__code__in=codes)
-                    | Q(created_by__in=users)
-                ).delete()
-                users.delete()
-                Department.objects.filter(code__in=codes).delete()
-                if city_area:
-                    for level in sorted(Area.Level.values, reverse=True):  # children first
-                        city_area.subtree().filter(level=level).delete()
+            PersonalDataAccess.objects.filter(user__in=users).delete()
+            Voice.objects.filter(
+                Q(source=SOURCE) | in_city | Q(department__code__in=codes) | Q(created_by__in=users)
+            ).delete()
+            users.delete()
+            Department.objects.filter(code__in=codes).delete()
+            if city_area:
+                for level in sorted(Area.Level.values, reverse=True):  # children first
+                    city_area.subtree().filter(level=level).delete()
         except ProtectedError as error:
             raise CommandError(
                 f"Cannot delete the demo data: other data still uses it ({error.args[0]})"

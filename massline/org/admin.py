@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from massline.org.admin_import import ReferenceImportMixin
 from massline.org.models import Area, Category, Department, Staff
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ReferenceImportMixin):
+    reference_kind = "areas"
     list_display = ["name", "code", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]
@@ -12,7 +14,8 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ReferenceImportMixin):
+    reference_kind = "taxonomy"
     list_display = ["name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name"]
@@ -20,7 +23,8 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(ReferenceImportMixin):
+    reference_kind = "departments"
     list_display = ["name", "code", "tier", "phone"]
     list_filter = ["tier"]
     search_fields = ["name", "code"]

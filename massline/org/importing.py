@@ -423,3 +423,11 @@ def import_reference(
         return KINDS[kind](read_table(file, name))
     except TableError as error:
         return ReferenceResult(errors=[RowError(None, "", str(error))])
+
+
+# The documented columns of each kind of file, for help texts.
+COLUMNS = {
+    "areas": [names[0] for names in AREA_COLUMNS.values()],
+    "departments": [names[0] for names in DEPARTMENT_COLUMNS.values()],
+    "taxonomy": [names[0] for names in TAXONOMY_COLUMNS.values()],
+}

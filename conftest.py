@@ -46,8 +46,12 @@ def city(db):
     from massline.org.models import Area, Category, Department
 
     city = Area.objects.create(name="临江市", code="3301", level=Area.Level.CITY)
-    north = Area.objects.create(name="江北区", code="330101", level=Area.Level.DISTRICT, parent=city)
-    south = Area.objects.create(name="江南区", code="330102", level=Area.Level.DISTRICT, parent=city)
+    north = Area.objects.create(
+        name="江北区", code="330101", level=Area.Level.DISTRICT, parent=city
+    )
+    south = Area.objects.create(
+        name="江南区", code="330102", level=Area.Level.DISTRICT, parent=city
+    )
     north_street = Area.objects.create(
         name="望江街道", code="33010101", level=Area.Level.STREET, parent=north
     )
@@ -65,10 +69,17 @@ def city(db):
     ecology.areas.add(south)
     ecology.categories.add(environment)
     return {
-        "city": city, "north": north, "south": south,
-        "north_street": north_street, "south_street": south_street,
-        "urban": urban, "property": property_mgmt, "environment": environment, "noise": noise,
-        "housing": housing, "ecology": ecology,
+        "city": city,
+        "north": north,
+        "south": south,
+        "north_street": north_street,
+        "south_street": south_street,
+        "urban": urban,
+        "property": property_mgmt,
+        "environment": environment,
+        "noise": noise,
+        "housing": housing,
+        "ecology": ecology,
     }
 
 
@@ -110,10 +121,17 @@ def voice(city):
     from massline.voices.models import Voice
 
     return Voice.objects.create(
-        channel=Voice.Channel.HOTLINE, kind=Voice.Kind.COMPLAINT,
-        subject="望江花园小区电梯长期故障", body="望江花园3栋电梯坏了两个月，老人上下楼困难。",
-        place="望江花园3栋", area=city["north_street"], category=city["property"],
-        department=city["housing"], name="王秀英", phone="13912345678", address="江北区望江路18号3栋",
+        channel=Voice.Channel.HOTLINE,
+        kind=Voice.Kind.COMPLAINT,
+        subject="望江花园小区电梯长期故障",
+        body="望江花园3栋电梯坏了两个月，老人上下楼困难。",
+        place="望江花园3栋",
+        area=city["north_street"],
+        category=city["property"],
+        department=city["housing"],
+        name="王秀英",
+        phone="13912345678",
+        address="江北区望江路18号3栋",
     )
 
 

@@ -47,13 +47,18 @@ def _development_secret() -> str:
 DEBUG = envbool("MASSLINE_DEBUG")
 SECRET_KEY = envsecret("MASSLINE_SECRET_KEY") or _development_secret()
 # Personal data is encrypted with this key; losing it loses names, phones and addresses.
-DATA_KEY = envsecret("MASSLINE_DATA_KEY") or base64.urlsafe_b64encode(
-    hashlib.sha256(b"massline-data-key:" + SECRET_KEY.encode()).digest()
-).decode()
+DATA_KEY = (
+    envsecret("MASSLINE_DATA_KEY")
+    or base64.urlsafe_b64encode(
+        hashlib.sha256(b"massline-data-key:" + SECRET_KEY.encode()).digest()
+    ).decode()
+)
 ALLOWED_HOSTS = os.environ.get("MASSLINE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
     ","
 )
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("MASSLINE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("MASSLINE_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -132,7 +137,10 @@ CACHES = {
     }
 }
 if redis_url := os.environ.get("MASSLINE_REDIS_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": redis_url,
+    }
 
 TASKS = {
     "default": {

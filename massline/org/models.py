@@ -19,7 +19,12 @@ class Area(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True)
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     # Materialised path of codes ("/3301/330102/"), so "this area and everything under it"
     # is one indexed prefix query.
@@ -58,7 +63,12 @@ class Category(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     level = models.PositiveSmallIntegerField(_("level"), editable=False)
 
@@ -67,7 +77,9 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
         ordering = ["level", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name_in_parent"),
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="category_unique_name_in_parent"
+            ),
             models.UniqueConstraint(
                 fields=["name"], condition=models.Q(parent=None), name="category_unique_top_name"
             ),
@@ -99,7 +111,9 @@ class Department(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("code"), max_length=40, unique=True)
     tier = models.PositiveSmallIntegerField(_("tier"), choices=Tier.choices)
-    areas = models.ManyToManyField(Area, blank=True, related_name="departments", verbose_name=_("areas"))
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="departments", verbose_name=_("areas")
+    )
     categories = models.ManyToManyField(
         Category, blank=True, related_name="departments", verbose_name=_("categories")
     )
@@ -119,10 +133,19 @@ class Staff(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff")
     department = models.ForeignKey(
-        Department, models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("department")
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("department"),
     )
     area = models.ForeignKey(
-        Area, models.PROTECT, null=True, blank=True, related_name="staff",
+        Area,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
         verbose_name=_("area of responsibility"),
     )
     title = models.CharField(_("title"), max_length=60, blank=True)

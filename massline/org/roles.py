@@ -12,15 +12,26 @@ ADMINISTRATOR = "administrator"  # 管理员: reference data, accounts, imports
 AUDITOR = "auditor"  # 审计员: reads the access log, never the clear personal data
 
 PERMISSIONS = {
-    OPERATOR: ["voices.add_voice", "voices.view_voice", "voices.change_voice",
-               "voices.reveal_person", "voices.import_voices"],
+    OPERATOR: [
+        "voices.add_voice",
+        "voices.view_voice",
+        "voices.change_voice",
+        "voices.reveal_person",
+        "voices.import_voices",
+    ],
     HANDLER: ["voices.view_voice", "voices.reveal_person"],
     LEADER: ["voices.view_voice", "voices.reveal_person"],
     ADMINISTRATOR: [
-        "voices.view_voice", "voices.import_voices", "voices.add_apitoken",
-        "voices.view_apitoken", "voices.change_apitoken",
-        *(f"org.{action}_{model}" for action in ("add", "change", "view", "delete")
-          for model in ("area", "category", "department", "staff")),
+        "voices.view_voice",
+        "voices.import_voices",
+        "voices.add_apitoken",
+        "voices.view_apitoken",
+        "voices.change_apitoken",
+        *(
+            f"org.{action}_{model}"
+            for action in ("add", "change", "view", "delete")
+            for model in ("area", "category", "department", "staff")
+        ),
     ],
     AUDITOR: ["voices.view_voice", "voices.view_personaldataaccess"],
 }
@@ -33,7 +44,9 @@ def ensure_roles(**kwargs) -> None:
         perms = []
         for name in names:
             app_label, codename = name.split(".")
-            perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            perms.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
         group.permissions.set(perms)
 
 

@@ -116,11 +116,19 @@ class Voice(models.Model):
         Area, models.PROTECT, null=True, blank=True, related_name="voices", verbose_name=_("area")
     )
     category = models.ForeignKey(
-        Category, models.PROTECT, null=True, blank=True, related_name="voices",
+        Category,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voices",
         verbose_name=_("category"),
     )
     department = models.ForeignKey(
-        Department, models.PROTECT, null=True, blank=True, related_name="voices",
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="voices",
         verbose_name=_("responsible department"),
     )
 
@@ -145,7 +153,11 @@ class Voice(models.Model):
     )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("entered by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -162,11 +174,15 @@ class Voice(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["source", "external_id"], condition=~Q(external_id=""),
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
                 name="voice_unique_external_id",
             )
         ]
-        indexes = [models.Index(fields=["area", "received_at"]), models.Index(fields=["category", "received_at"])]
+        indexes = [
+            models.Index(fields=["area", "received_at"]),
+            models.Index(fields=["category", "received_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.subject}"
@@ -274,7 +290,9 @@ class ImportBatch(models.Model):
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=200)
     source = models.CharField(max_length=100)
-    channel = models.CharField(max_length=20, choices=Voice.Channel.choices, default=Voice.Channel.IMPORT)
+    channel = models.CharField(
+        max_length=20, choices=Voice.Channel.choices, default=Voice.Channel.IMPORT
+    )
     mapping = models.JSONField(default=dict)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     total_rows = models.PositiveIntegerField(default=0)
@@ -282,7 +300,9 @@ class ImportBatch(models.Model):
     created_count = models.PositiveIntegerField(default=0)
     existing_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -321,4 +341,6 @@ class ApiToken(models.Model):
     def issue(cls, name: str, user) -> tuple["ApiToken", str]:
         """Create a token; the clear token is returned once and never stored."""
         token = "ml_" + secrets.token_urlsafe(32)
-        return cls.objects.create(name=name, user=user, prefix=token[:8], digest=cls.digest_of(token)), token
+        return cls.objects.create(
+            name=name, user=user, prefix=token[:8], digest=cls.digest_of(token)
+        ), token

@@ -35,8 +35,12 @@ def test_empty_stays_empty_so_anonymous_stays_visible():
 
 @pytest.mark.parametrize(
     ("given", "digits"),
-    [("139 1234 5678", "13912345678"), ("+86 139-1234-5678", "13912345678"),
-     ("0086 13912345678", "13912345678"), ("0571-8765 4321", "057187654321")],
+    [
+        ("139 1234 5678", "13912345678"),
+        ("+86 139-1234-5678", "13912345678"),
+        ("0086 13912345678", "13912345678"),
+        ("0571-8765 4321", "057187654321"),
+    ],
 )
 def test_phone_numbers_written_differently_are_one_number(given, digits):
     assert normalise_phone(given) == digits

@@ -15,11 +15,23 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+def validate_import_size(file) -> None:
+    """Refuse an uploaded file larger than ``settings.IMPORT_MAX_BYTES``, saying both sizes."""
+    if file.size > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            _("This file is %(size)s; files to import may be at most %(max)s.")
+            % {"size": filesizeformat(file.size), "max": filesizeformat(settings.IMPORT_MAX_BYTES)}
+        )
 
 
 class TableError(Exception):

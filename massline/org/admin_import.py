@@ -1,33 +1,22 @@
 """An "Import from Excel" page on the admin lists of areas, departments and categories."""
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from massline.lib.tables import validate_import_size
 from massline.org.importing import COLUMNS, import_reference
 
 
 class ReferenceUploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Excel (.xlsx) or CSV file"))
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("This file is %(size)s; files to import may be at most %(max)s.")
-                % {
-                    "size": filesizeformat(file.size),
-                    "max": filesizeformat(settings.IMPORT_MAX_BYTES),
-                }
-            )
-        return file
+    file = forms.FileField(
+        label=gettext_lazy("Excel (.xlsx) or CSV file"), validators=[validate_import_size]
+    )
 
 
 class ReferenceImportMixin(admin.ModelAdmin):

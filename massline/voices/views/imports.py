@@ -6,18 +6,15 @@ progress page polls the ImportBatch it updates.
 """
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRefresh
 
 from massline.lib.personal import mask_address, mask_name, mask_phone
-from massline.lib.tables import Table, TableError, cell_text, read_table
+from massline.lib.tables import Table, TableError, cell_text, read_table, validate_import_size
 from massline.voices.importing import DEFAULT_SOURCE, FIELDS, check_mapping, guess_mapping
 from massline.voices.models import ImportBatch, Voice
 from massline.voices.tasks import run_import
@@ -36,6 +33,7 @@ class UploadForm(forms.Form):
         label=gettext_lazy("File"),
         help_text=gettext_lazy("An Excel (.xlsx) or CSV export of a hotline or message board."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xlsm,.xls,.ods,.csv"}),
+        validators=[validate_import_size],
     )
     source = forms.CharField(
         label=gettext_lazy("Source system"),
@@ -49,14 +47,6 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        if file.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("This file is %(size)s; files to import may be at most %(max)s.")
-                % {
-                    "size": filesizeformat(file.size),
-                    "max": filesizeformat(settings.IMPORT_MAX_BYTES),
-                }
-            )
         try:
             self.preview = read_table(file, file.name, limit=PREVIEW_ROWS + 5)
         except TableError as error:

@@ -26,7 +26,7 @@ def need(condition: bool, why: str) -> None:
 def client():
     """Django's test client speaking English, so assertions read the source strings.
 
-    Chinese (the default language) has its own tests in massline/tests/test_i18n.py.
+    Chinese (the default language) has its own tests in massline/voices/tests/test_languages.py.
     """
     from django.test import Client
 

@@ -167,6 +167,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]  # massline/static: the package itself is no app
 STATIC_ROOT = Path(os.environ.get("MASSLINE_STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 MEDIA_ROOT = Path(os.environ.get("MASSLINE_MEDIA_ROOT", DATA_DIR / "media"))
 # Attachments are personal data: never served as plain static files, only via checked views.
 # No URL pattern serves this prefix; it is set only because Django's live test server

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Intake under load: how many public submissions per second are committed, and is any lost?
 
-    python3 bench/intake_load.py [--seconds 60] [--clients 32] [--workers 4 --threads 2]
+    python3 bench/intake_load.py [--seconds 60] [--clients 32] [--workers 3] [--worker-class sync]
 
 Starts a throwaway PostgreSQL (bench/pg.py; or uses DATABASE_URL if set), migrates a fresh
 database, serves massline with gunicorn on 127.0.0.1, and drives ``POST /submit/`` with
@@ -13,11 +13,12 @@ The public rate limiter stays in the request path (its cache counter is part of 
 but MASSLINE_PUBLIC_SUBMIT_RATE is set so high that it never rejects the bench's traffic.
 All traffic goes to 127.0.0.1 only; the run stops by itself after --seconds.
 
-Server choice (2 cores, measured with this script, see docs/deployment.md): gthread
-workers, 4 processes × 2 threads. Each request is short and mostly CPU in Python
-(form validation, AES-GCM of the personal fields, templates of nothing: a 303), with a
-few database round trips; more processes than cores hide those waits without the
-context-switch cost of many threads fighting over each process's GIL.
+Server choice (measured with this script on the 2-core reference machine; the table is in
+docs/deployment.md): sync workers, one more than the cores (3 here). The request is short
+and CPU-bound in Python (form validation, AES-GCM of the personal fields, SQL compilation)
+with a few database round trips: as many processes as cores saturate the CPU, one spare
+covers the waits, and more processes (or threads, which share one GIL) only add switching.
+Sync workers assume fast clients, which nginx's request and response buffering provides.
 """
 
 import argparse
@@ -242,13 +243,13 @@ def run(args: argparse.Namespace, database_url: str) -> int:
     server_command = [
         bin_ / "gunicorn", "massline.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(args.workers), "--worker-class", args.worker_class,
-        "--threads", str(args.threads), "--log-level", "warning",
+        *(["--threads", str(args.threads)] if args.worker_class == "gthread" else []),
+        "--log-level", "warning",
     ]  # fmt: skip
-    print(
-        f"gunicorn: {args.workers} × {args.worker_class}"
-        + (f" ({args.threads} threads)" if args.worker_class == "gthread" else ""),
-        flush=True,
+    layout = f"{args.workers} × {args.worker_class}" + (
+        f" × {args.threads} threads" if args.worker_class == "gthread" else ""
     )
+    print(f"gunicorn: {layout}", flush=True)
     with open(out / "gunicorn.log", "w") as log:
         server = subprocess.Popen(server_command, env=env, stdout=log, stderr=log, cwd=out)
     try:
@@ -313,10 +314,13 @@ def run(args: argparse.Namespace, database_url: str) -> int:
     for name, cpu in share.items():
         value = "n/a" if cpu is None else f"{cpu:.1f} s = {100 * cpu / busy:.0f}% of busy CPU"
         rows.append((f"CPU {name}", value))
+    if codes:
+        per = 1000 * share["gunicorn"] / len(codes)
+        rows.append(("gunicorn CPU per submission", f"{per:.2f} ms"))
     rows.append(("CPU machine busy", f"{busy:.1f} s of {os.cpu_count() * seconds:.0f} s"))
     width = max(len(name) for name, _ in rows)
-    print(f"\nIntake under load — {args.workers} × {args.worker_class} ×{args.threads}, "
-          f"{args.clients} clients\n" + "-" * (width + 30))  # fmt: skip
+    print(f"\nIntake under load — gunicorn {layout}, {args.clients} clients")
+    print("-" * (width + 30))
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
     targets = [
@@ -342,8 +346,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="how long to drive (60)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections (32)")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (2)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn processes (4)")
-    parser.add_argument("--worker-class", default="gthread", choices=["sync", "gthread"])
+    cores = os.cpu_count() or 1
+    parser.add_argument(
+        "--workers", type=int, default=cores + 1, help=f"gunicorn processes ({cores + 1})"
+    )
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=2, help="threads per gthread worker (2)")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop servers on TERM

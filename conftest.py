@@ -22,6 +22,15 @@ def need(condition: bool, why: str) -> None:
         pytest.skip(why)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Code outside a request (commands, importers) speaks English in tests, like the client."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def client():
     """Django's test client speaking English, so assertions read the source strings.

@@ -124,23 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
     }
+    # Tests use a file too, not shared-cache memory, so they meet the same locking as production.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-CACHES = {
-    "default": {
-        # Shared by every worker process (rate limits must be), with no extra service.
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "massline_cache",
-        # Long enough for a rate-limit window; room for many clients before culling.
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    }
-}
-if redis_url := os.environ.get("MASSLINE_REDIS_URL"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": redis_url,
-    }
 
 TASKS = {
     "default": {

@@ -344,3 +344,17 @@ class ApiToken(models.Model):
         return cls.objects.create(
             name=name, user=user, prefix=token[:8], digest=cls.digest_of(token)
         ), token
+
+
+class RateWindow(models.Model):
+    """How many requests one client made to one public endpoint in one time window.
+
+    See ``massline.voices.ratelimit``: counted with one atomic upsert per request.
+    """
+
+    bucket = models.CharField(max_length=200, primary_key=True)
+    hits = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.bucket}: {self.hits}"

@@ -1,4 +1,4 @@
-"""Rate limits on the public endpoints: per client address, counted in the shared cache."""
+"""Rate limits on the public endpoints: per client address, counted in the database."""
 
 import time
 
@@ -92,3 +92,25 @@ def test_status_lookups_have_their_own_limit(client):
     assert [client.post("/status/", lookup).status_code for _ in range(2)] == [200, 200]
     refused = client.post("/status/", lookup)
     assert refused.status_code == 429 and "Too many requests" in refused.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_requests_are_all_counted_so_a_burst_cannot_slip_past_the_limit():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+    from django.test import RequestFactory
+
+    from massline.voices.ratelimit import hit
+
+    request = RequestFactory().post("/submit/", REMOTE_ADDR="192.0.2.9")
+
+    def one(_):
+        try:
+            return hit("burst", request, "5/600")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(8) as pool:
+        waits = list(pool.map(one, range(40)))
+    assert waits.count(0) == 5

@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from massline.lib.ratelimit import rate_limited
 from massline.voices.forms import PublicStatusForm, PublicVoiceForm
 from massline.voices.models import Voice
+from massline.voices.ratelimit import rate_limited
 
 RATE_LIMITED = "voices/public_rate_limited.html"
 # The browser that submitted a voice may see its subject on the receipt; anyone else who

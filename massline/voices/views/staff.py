@@ -15,9 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from massline.lib.personal import normalise_phone
-from massline.lib.ratelimit import client_address
 from massline.voices.forms import AccessLogFilterForm, QuickEntryForm, RevealForm, VoiceFilterForm
 from massline.voices.models import Attachment, PersonalDataAccess, Voice
+from massline.voices.ratelimit import client_address
 
 PAGE_SIZE = 50
 # Fewer digits match too many unrelated numbers to be worth a (logged) look-up.

@@ -1,19 +1,23 @@
-"""A small fixed-window rate limiter for the public endpoints, kept in Django's cache.
+"""A fixed-window rate limiter for the public endpoints, counted in the database.
 
-The cache is shared by every worker process (the database cache by default, Redis if
-configured), so a limit holds across processes. Rates are strings "<count>/<seconds>".
-Redis counts atomically; the database cache's incr is a read then a write, so a burst of
-simultaneous requests from one address may be counted short (never over).
+Each request is one atomic ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` on a row per
+(endpoint, client address, window), so every process sees the same count and simultaneous
+requests are never counted short — on SQLite and PostgreSQL alike, with no extra service.
+Rates are strings "<count>/<seconds>".
 """
 
 import ipaddress
 import math
+import random
 import time
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.shortcuts import render
+
+from massline.voices.models import RateWindow
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -46,20 +50,19 @@ def hit(scope: str, request, rate: str) -> int:
     limit, seconds = parse_rate(rate)
     now = time.time()
     window = int(now // seconds)
-    remaining = (window + 1) * seconds - now
-    key = f"ratelimit:{scope}:{client_address(request)}:{window}"
-    # incr first: on an existing key that is the whole cost (and atomic on Redis); add only
-    # starts a window, and if another process started it meanwhile, incr again.
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1 if cache.add(key, 1, math.ceil(remaining)) else cache.incr(key)
-    else:
-        # The database cache's incr re-sets the key with the default timeout; a window
-        # longer than that would forget its count midway.
-        if cache.default_timeout is not None and remaining > cache.default_timeout:
-            cache.touch(key, math.ceil(remaining))
-    return math.ceil(remaining) if count > limit else 0
+    ends = (window + 1) * seconds
+    table = connection.ops.quote_name(RateWindow._meta.db_table)
+    with connection.cursor() as cursor:
+        # The ORM cannot increment on conflict; this statement is the same on both databases.
+        cursor.execute(
+            f"INSERT INTO {table} (bucket, hits, expires_at) VALUES (%s, 1, %s) "  # noqa: S608
+            f"ON CONFLICT (bucket) DO UPDATE SET hits = {table}.hits + 1 RETURNING hits",
+            [f"{scope}:{client_address(request)}:{window}", datetime.fromtimestamp(ends, UTC)],
+        )
+        (count,) = cursor.fetchone()
+    if count == 1 and random.random() < 0.01:  # now and then, forget finished windows
+        RateWindow.objects.filter(expires_at__lt=datetime.now(UTC)).delete()
+    return math.ceil(ends - now) if count > limit else 0
 
 
 def rate_limited(scope: str, setting: str, template: str):

@@ -355,7 +355,8 @@ def main() -> None:
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop servers on TERM
     with ExitStack() as stack:
-        url = os.environ.get("DATABASE_URL") or stack.enter_context(pg.throwaway_postgres())
+        url = os.environ.get("DATABASE_URL")
+        url = url or stack.enter_context(pg.throwaway_postgres(durable=True))
         if not url.startswith("postgres"):
             sys.exit("The bench measures PostgreSQL: DATABASE_URL must be postgres://…")
         sys.exit(run(args, url))

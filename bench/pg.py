@@ -6,8 +6,8 @@
 Uses Debian's server binaries (``apt-get install postgresql``, newest version under
 /usr/lib/postgresql). The cluster lives in a temporary folder owned by the ``postgres``
 user (PostgreSQL refuses to run as root), listens only on 127.0.0.1 on a free port, and
-runs with ``fsync=off``: fast and disposable, never for real data. The role it creates
-may create databases, as pytest-django needs for its ``test_…`` database.
+runs with ``fsync=off`` unless asked to be durable: fast and disposable, never for real
+data. The role it creates may create databases, as pytest-django needs for its ``test_…`` database.
 
 Standard library only, so CI can call it with the system Python before any venv exists.
 """
@@ -52,8 +52,12 @@ def _as_postgres(*command: str | Path, **kwargs) -> subprocess.CompletedProcess:
 
 
 @contextlib.contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """Start a private server, create a role and a database, yield its DATABASE_URL, stop it."""
+def throwaway_postgres(durable: bool = False) -> Iterator[str]:
+    """Start a private server, create a role and a database, yield its DATABASE_URL, stop it.
+
+    ``durable`` keeps PostgreSQL's own crash-safety settings (fsync, synchronous commit), as
+    a benchmark of "received means stored" must; tests skip them for speed.
+    """
     bin_, port, password = server_bin(), free_port(), secrets.token_hex(16)
     home = Path(tempfile.mkdtemp(prefix="massline-pg-"))
     if os.geteuid() == 0:
@@ -65,8 +69,10 @@ def throwaway_postgres() -> Iterator[str]:
         _as_postgres(bin_ / "initdb", "-D", data, *initdb.split(), **quiet)
         options = (
             f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={home} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c max_connections=200"
         )
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         _as_postgres(bin_ / "pg_ctl", "-D", data, "-l", log, "-o", options, "-w", "start", **quiet)
         try:
             create = [

@@ -329,7 +329,8 @@ class PublicVoiceForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Labels are questions or headings on their own line; a trailing ":" reads badly.
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["attachments"].help_text = _(
             "Optional. Up to %(count)s photos (JPEG, PNG, WebP) or PDF files, "
             "each at most %(size)s."
@@ -373,6 +374,9 @@ class PublicStatusForm(forms.Form):
             }
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
 
     def clean_code(self) -> str:
         """Upper case, dashes where they belong: "k7qx 9m2a tp" → "K7QX-9M2A-TP"."""

@@ -133,7 +133,7 @@ class Voice(models.Model):
     )
 
     # The person. Encrypted at rest; see massline.lib.personal.
-    name = EncryptedTextField(_("name"), blank=True)
+    name = EncryptedTextField(_("person's name"), blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
     person_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)

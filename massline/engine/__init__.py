@@ -1,0 +1,1 @@
+"""The text engine: plain Python (jieba, numpy), no Django."""

@@ -1,25 +1,263 @@
-"""Normalise and segment Chinese voices (first version; improved below in later commits)."""
+"""Normalise and segment Chinese voices.
+
+Two entry points are used everywhere else in the engine:
+
+- :func:`normalise` turns raw web or hotline text into clean simplified Chinese with
+  half-width letters, digits and punctuation, no padding and no greeting or closing
+  formulas, keeping every number and date.
+- :func:`tokens` segments it with jieba plus massline's domain dictionary, keeps place and
+  organisation names whole (翠湖花园, 潇楚南路, A3区, 第三中学 …) and drops stop words and
+  punctuation.
+
+Both run through a :class:`Tokenizer`; the module-level functions use a shared default one.
+A deployment that has learned its own place names (see :func:`massline.engine.places.learn_places`)
+makes its own ``Tokenizer`` and calls :meth:`Tokenizer.add_words`, so nothing global changes
+behind anybody's back.
+"""
 
 from __future__ import annotations
 
+import html
+import logging
 import re
 import unicodedata
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 
-_SPACE = re.compile(r"[\s\u3000\xa0]+|&nbsp;")
+import jieba
+import zhconv
+
+# jieba logs its dictionary loading at DEBUG to stderr: say nothing.
+jieba.setLogLevel(logging.WARNING)
+
+CJK = "\u4e00-\u9fff"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Space-separated words, so long word lists stay readable."""
+    return tuple(text.split())
+
+
+# Names end in these words; jieba cuts them off their proper names ("翠湖" "花园"), so
+# they are glued back on. Grouped by how specific a place they name, most specific first
+# (massline.engine.places reads this order).
+PLACE_SUFFIXES: dict[str, tuple[str, ...]] = {
+    "compound": _words(
+        "小区 花园 华苑 花苑 雅苑 嘉园 家园 新城 新村 公寓 大厦 名邸 华庭 华府 公馆 苑 府 "
+        "安置房 宿舍区 宿舍 商城 广场 市场 菜市场 公园 楼盘 项目 工地 站 车站 地铁站"
+    ),
+    "institution": _words(
+        "学校 小学 中学 高中 初中 大学 学院 幼儿园 医院 人民医院 卫生院 诊所 养老院 敬老院 "
+        "公司 集团 银行 酒店 工厂 厂 超市 加油站 检测站"
+    ),
+    "road": _words("路 南路 北路 东路 西路 中路 大道 大街 街 巷 桥 大桥 高速"),
+    "village": _words("村 社区 组"),
+    "town": _words("街道 镇 乡"),
+    "organisation": _words("局 分局 委员会 委 办事处 中心 管理处 派出所 法院"),
+}
+SUFFIX_KIND: dict[str, str] = {s: kind for kind, ss in PLACE_SUFFIXES.items() for s in ss}
+
+# Tokens never part of a proper name in front of a suffix: "我们小区", "该路段", "这个学校".
+_NOT_A_NAME = set(
+    _words(
+        "的 了 在 于 是 和 与 及 或 到 从 对 向 把 被 让 给 该 这 那 此 其 各 每 本 我 你 他 她 它 "
+        "我们 你们 他们 咱们 大家 这个 那个 这些 那些 这里 那里 一个 整个 所有 附近 周边 旁边 "
+        "门口 对面 里面 外面 所在 位于 地处 住在 属于 我家 我市 我区 全市 全区 本市 本区 "
+        "各个 有的 一些 很多 多个 几个 新 老 大 小 上 下 前 后 内 外 中 市 区 县 省 进 出 修 "
+        "以来 以后 以前 起来 通过 通 过 去 来 上学 回家 走 开 走路 马 道 思 出 网 "
+        "一条 条 一所 所 一家 家 一座 座"
+    )
+)
+
+# Area codes and dates are cut by jieba into pieces ("A", "市", "2019", "年"): kept whole.
+_PROTECT = re.compile(
+    r"([A-Z]\d*[省市区县](?:[A-Z]\d*[区县镇])?"
+    r"|\d{4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年)"
+)
+_SPACE = re.compile(r"(?:&nbsp;|[\s\u3000\xa0\u200b\ufeff])+")
+_CJK_SPACE = re.compile(rf"(?<=[{CJK}，。、；：！？“”（）]) | (?=[{CJK}，。、；：！？“”（）])")
+
+# Greetings at the start: "尊敬的王书记：您好！", "各位领导好，", "您好，".
+_TITLES = (
+    "书记|市长|区长|县长|省长|镇长|局长|主任|领导|同志|老师|政府|部门|工作人员|网站|小编|相关部门"
+)
+_OPENINGS = re.compile(
+    rf"^(?:(?:尊敬|敬爱|亲爱)的[^，。！？：,.!?:]{{0,15}}?(?:{_TITLES})们?(?:您好|你好)?"
+    rf"|[^，。！？：,.!?:\s]{{0,12}}?(?:{_TITLES})们?(?:您好|你好)"
+    r"|(?:各位|尊敬的)?(?:领导|老师|书记|市长)们?好"
+    r"|(?:您好|你好|大家好))[\s，。！？：,.!?:~、]*"
+)
+# Closings at the end, each a whole clause: "谢谢！", "此致敬礼", "望领导重视，盼复。"
+_CLOSING = (
+    r"(?:此致)?敬礼|此致|谢谢(?:您|你们|领导|各位领导|大家|了)?|多谢|万分感谢|不胜感激"
+    r"|(?:非常)?感谢(?:您|你们|领导|各位领导|政府)?(?:的)?(?:关注|支持|帮助|回复|关心|倾听)?"
+    r"|(?:恳请|希望|望|请|盼)(?:各位)?(?:领导|政府|有关部门|相关部门)?(?:给予)?(?:高度)?"
+    r"(?:重视|关注|关心)(?:此事|这件事|这个问题|一下)?"
+    r"|(?:盼|期待|望|急盼|恳请|希望)(?:您的|领导)?(?:回复|答复|回音|早日回复|尽快回复)"
+)
+_CLOSINGS = re.compile(rf"(?:^|[\s，。！？；,.!?;~、]+)(?:{_CLOSING})[\s，。！？,.!?~]*$")
+
+_PUNCT_CATEGORIES = {"P", "S", "Z", "C"}
+_STOPWORDS_FILE = "stopwords.txt"
+_DICTIONARY_FILE = "dictionary.txt"
+
+
+@cache
+def _traditional() -> re.Pattern[str]:
+    """A character class of the traditional characters zhconv turns into simplified ones."""
+    table = zhconv.zhconv.getdict("zh-cn")
+    chars = sorted(k for k, v in table.items() if len(k) == 1 and k != v)
+    return re.compile("[" + re.escape("".join(chars)) + "]")
 
 
 def normalise(text: str) -> str:
-    """Return ``text`` with full-width forms folded and web padding collapsed."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return _SPACE.sub(" ", text).strip()
+    """Clean one voice's text for reading by the engine.
+
+    Parameters
+    ----------
+    text
+        Raw text as it came in: web form, message board or hotline notes.
+
+    Returns
+    -------
+    str
+        Simplified Chinese; full-width letters, digits and punctuation made half-width
+        (except the Chinese comma and full stop family, which NFKC leaves alone);
+        HTML entities, tabs, newlines and ideographic spaces removed (one space stays
+        between Latin words); greeting and closing formulas removed. Numbers and dates
+        are kept as written.
+    """
+    if not text:
+        return ""
+    text = html.unescape(text.replace("&nbsp;", " "))
+    if _traditional().search(text):  # zhconv is slow; most voices need nothing from it
+        text = zhconv.convert(text, "zh-cn")
+    text = unicodedata.normalize("NFKC", text)
+    text = _SPACE.sub(" ", text).strip()
+    text = _CJK_SPACE.sub("", text)
+    return _strip_formulas(text)
 
 
-def tokens(text: str) -> list[str]:
-    """Return the words of ``text`` (normalised), punctuation and spaces dropped."""
-    import jieba
-
-    return [w for w in jieba.lcut(normalise(text)) if w.strip() and not _is_punct(w)]
+def _strip_formulas(text: str) -> str:
+    """Drop greetings at the start and closings at the end, as long as some remain."""
+    while (stripped := _OPENINGS.sub("", text, count=1)) != text and stripped:
+        text = stripped
+    while (stripped := _CLOSINGS.sub("", text, count=1)) != text and stripped:
+        text = stripped
+    return text
 
 
 def _is_punct(word: str) -> bool:
-    return all(unicodedata.category(ch)[0] in "PSZ" for ch in word)
+    return all(unicodedata.category(ch)[0] in _PUNCT_CATEGORIES for ch in word)
+
+
+def _data_lines(name: str) -> list[str]:
+    path = resources.files("massline.engine") / "data" / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Words too common in voices to tell one problem from another (的, 我们, 反映 …)."""
+    return frozenset(_data_lines(_STOPWORDS_FILE))
+
+
+class Tokenizer:
+    """jieba with massline's domain dictionary and any place names learned later.
+
+    Each instance owns its own ``jieba.Tokenizer``, so adding words to one never
+    changes what another one (or jieba's global default) does.
+    """
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        self.places: set[str] = set()
+        for line in _data_lines(_DICTIONARY_FILE):
+            word, _, freq = line.partition(" ")
+            self._jieba.add_word(word, int(freq) if freq else None)
+        self.add_words(words)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Teach the tokenizer names to keep whole (e.g. learned places)."""
+        for word in words:
+            if word and word not in self.places:
+                self.places.add(word)
+                self._jieba.add_word(word, 2000)
+
+    def words(self, text: str) -> list[str]:
+        """Segment already normalised ``text``, place names glued, nothing dropped."""
+        out: list[str] = []
+        for i, part in enumerate(_PROTECT.split(text)):
+            if i % 2:
+                out.append(part)
+            elif part:
+                out.extend(_glue_names(self._jieba.lcut(part, HMM=True)))
+        return out
+
+    def tokens(self, text: str) -> list[str]:
+        """Normalise and segment ``text``; stop words, spaces and punctuation dropped."""
+        stop = stopwords()
+        return [
+            w
+            for w in self.words(normalise(text))
+            if w not in stop and not w.isspace() and not _is_punct(w)
+        ]
+
+
+def _glue_names(words: list[str]) -> list[str]:
+    """Glue a place suffix to the name before it: 杜鹃 文苑 小区 → 杜鹃文苑小区.
+
+    Up to two name words join, at most six characters in all, never a stop word,
+    a number or an area ("A3区"), so that "我们小区" and "A3区小区" stay apart.
+    """
+    out: list[str] = []
+    for word in words:
+        if word in SUFFIX_KIND:
+            name: list[str] = []
+            while (
+                out
+                and len(name) < 2
+                and _is_name_part(out[-1])
+                and len(out[-1]) + sum(map(len, name)) <= 6
+            ):
+                name.insert(0, out.pop())
+            if name:
+                word = "".join(name) + word
+        out.append(word)
+    return out
+
+
+def _is_name_part(word: str) -> bool:
+    return (
+        word not in _NOT_A_NAME
+        and word not in SUFFIX_KIND
+        and word not in stopwords()
+        and word[-1] not in "市区县省"
+        and all(f"{CJK[0]}" <= ch <= f"{CJK[-1]}" for ch in word)
+    )
+
+
+@cache
+def default_tokenizer() -> Tokenizer:
+    """The shared tokenizer with the domain dictionary only (built once, on first use)."""
+    return Tokenizer()
+
+
+def tokens(text: str) -> list[str]:
+    """Words of ``text`` for the engine, with the default :class:`Tokenizer`.
+
+    Parameters
+    ----------
+    text
+        Raw text; it is normalised first.
+
+    Returns
+    -------
+    list of str
+        Words in order, place and organisation names whole, stop words and punctuation
+        dropped.
+    """
+    return default_tokenizer().tokens(text)

@@ -44,15 +44,15 @@ def _words(text: str) -> tuple[str, ...]:
 # (massline.engine.places reads this order).
 PLACE_SUFFIXES: dict[str, tuple[str, ...]] = {
     "compound": _words(
-        "小区 花园 华苑 花苑 雅苑 嘉园 家园 新城 新村 公寓 大厦 名邸 华庭 华府 公馆 苑 府 "
-        "安置房 宿舍区 宿舍 商城 广场 市场 菜市场 公园 楼盘 项目 工地 站 车站 地铁站"
+        "小区 花园 华苑 花苑 雅苑 嘉园 家园 新城 新村 公寓 大厦 名邸 华庭 华府 公馆 苑 "
+        "安置房 宿舍区 宿舍 商城 广场 市场 菜市场 公园 楼盘 项目 工地 站 车站 地铁站 汽车站 火车站 客运站 收费站"
     ),
     "institution": _words(
         "学校 小学 中学 高中 初中 大学 学院 幼儿园 医院 人民医院 卫生院 诊所 养老院 敬老院 "
         "公司 集团 银行 酒店 工厂 厂 超市 加油站 检测站"
     ),
     "road": _words("路 南路 北路 东路 西路 中路 大道 大街 街 巷 桥 大桥 高速"),
-    "village": _words("村 社区 组"),
+    "village": _words("村 社区"),
     "town": _words("街道 镇 乡"),
     "organisation": _words("局 分局 委员会 委 办事处 中心 管理处 派出所 法院"),
 }
@@ -64,7 +64,7 @@ _NOT_A_NAME = set(
         "的 了 在 于 是 和 与 及 或 到 从 对 向 把 被 让 给 该 这 那 此 其 各 每 本 我 你 他 她 它 "
         "我们 你们 他们 咱们 大家 这个 那个 这些 那些 这里 那里 一个 整个 所有 附近 周边 旁边 "
         "门口 对面 里面 外面 所在 位于 地处 住在 属于 我家 我市 我区 全市 全区 本市 本区 "
-        "各个 有的 一些 很多 多个 几个 新 老 大 小 上 下 前 后 内 外 中 市 区 县 省 进 出 修 "
+        "各个 有的 一些 很多 多个 几个 有限 新 老 大 小 上 下 前 后 内 外 中 市 区 县 省 进 出 修 "
         "以来 以后 以前 起来 通过 通 过 去 来 上学 回家 走 开 走路 马 道 思 出 网 "
         "一条 条 一所 所 一家 家 一座 座"
     )
@@ -187,6 +187,14 @@ class Tokenizer:
                 self.places.add(word)
                 self._jieba.add_word(word, 2000)
 
+    def is_word(self, word: str, min_freq: int = 1) -> bool:
+        """Whether ``word`` is in the dictionary (a common word, not a proper name)."""
+        return self._jieba.FREQ.get(word, 0) >= min_freq
+
+    def is_name(self, text: str) -> bool:
+        """Whether every word of ``text`` can be part of a proper name (翠湖, 杜鹃文苑)."""
+        return all(_is_name_part(word) for word in self._jieba.lcut(text, HMM=True))
+
     def words(self, text: str) -> list[str]:
         """Segment already normalised ``text``, place names glued, nothing dropped."""
         out: list[str] = []
@@ -231,13 +239,27 @@ def _glue_names(words: list[str]) -> list[str]:
 
 
 def _is_name_part(word: str) -> bool:
-    return (
-        word not in _NOT_A_NAME
-        and word not in SUFFIX_KIND
-        and word not in stopwords()
-        and word[-1] not in "市区县省"
-        and all(f"{CJK[0]}" <= ch <= f"{CJK[-1]}" for ch in word)
-    )
+    if word in _NOT_A_NAME or word in SUFFIX_KIND or word in stopwords():
+        return False
+    if word[-1] in "市区县省" or not _CJK_WORD.fullmatch(word):
+        return False
+    tag = _tags().get(word, "x")
+    return tag[0] not in _NOT_NAME_TAGS or word.startswith("第")
+
+
+# Parts of speech never found in a proper name: verbs, adverbs, prepositions, conjunctions,
+# particles, pronouns, numerals, measure words, distinguishing words (高档, 私立), localisers,
+# idioms. "规划 多条 地铁站" and "请问 教育局" are not names; "杜鹃 文苑 小区" is.
+_NOT_NAME_TAGS = set("vdpcurmqbfyeoli")
+_CJK_WORD = re.compile(rf"[{CJK}]+")
+
+
+@cache
+def _tags() -> dict[str, str]:
+    """jieba's part-of-speech of each dictionary word (loaded once, read only)."""
+    import jieba.posseg  # builds its tables on import: only when first needed
+
+    return jieba.posseg.dt.word_tag_tab
 
 
 @cache

@@ -1,0 +1,293 @@
+"""What a voice is about: the place, the affected group and the kind of voice.
+
+A hot issue is "a place or a group + a problem". These functions find the first half
+and the kind of voice from the words people use, with no model to train:
+
+- :func:`extract_place` — the most specific named place: a compound or an institution
+  before a road, a road before a village, down to an area code such as "A3区";
+- :func:`extract_group` — the people affected (学生, 业主, 职工 …);
+- :func:`guess_kind` — complaint, help, consultation, suggestion, report or praise;
+- :func:`learn_places` — names that recur across many voices, to teach the tokenizer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from massline.engine.text import (
+    CJK,
+    PLACE_SUFFIXES,
+    SUFFIX_KIND,
+    Tokenizer,
+    default_tokenizer,
+    normalise,
+)
+
+# Most specific first; an area code ("A3区", "临江市江北区") is the last resort.
+_RANK = {kind: rank for rank, kind in enumerate(PLACE_SUFFIXES)}
+_AREA = re.compile(rf"^(?:[A-Z]\d*[省市区县]|[{CJK}]{{2,4}}[省市区县])+$")
+_AREA_RANK = len(_RANK)
+_SUFFIXES = sorted(SUFFIX_KIND, key=len, reverse=True)
+
+# Affected groups, each with the words that name it; the canonical name comes first.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "学生": ("学生", "小学生", "中学生", "大学生", "孩子上学", "学生们", "考生", "学子"),
+    "家长": ("家长", "学生家长", "家长们"),
+    "业主": ("业主", "业主们", "房主", "购房者", "购房户", "小业主"),
+    "农民工": ("农民工", "民工"),
+    "职工": ("职工", "员工", "工人", "劳动者", "打工者", "退休职工", "在职职工", "工友"),
+    "教师": ("教师", "老师", "代课教师", "幼师"),
+    "患者": ("患者", "病人", "病患", "就诊者"),
+    "司机": ("司机", "驾驶员", "出租车司机", "货车司机", "车主", "的哥"),
+    "老人": ("老人", "老年人", "退休人员", "退休老人", "高龄老人", "空巢老人"),
+    "村民": ("村民", "农户", "农民", "被征地农民"),
+    "商户": ("商户", "商家", "个体户", "摊贩", "经营户"),
+    "租户": ("租户", "租客", "承租人"),
+    "居民": ("居民", "住户", "居民们", "群众", "老百姓", "周边居民"),
+    "残疾人": ("残疾人", "残障人士"),
+    "儿童": ("儿童", "小孩", "孩子", "幼儿", "婴儿"),
+}
+_GROUP_OF = {w: g for g, ws in GROUPS.items() for w in ws}
+_GROUP_WORDS = re.compile("|".join(sorted(map(re.escape, _GROUP_OF), key=len, reverse=True)))
+
+# Cue words for the kind of a voice, strongest first within each kind. A voice that asks
+# how something works is a consultation even if it sounds unhappy, so kinds are scored,
+# not matched in order.
+KIND_CUES: dict[str, tuple[str, ...]] = {
+    "report": ("举报", "检举", "揭发", "违法", "违规", "贪污", "受贿", "非法", "偷排", "私自"),
+    "praise": ("表扬", "感谢信", "点赞", "称赞", "赞扬", "为民办实事", "好干部", "锦旗", "致谢"),
+    "help": ("求助", "求救", "救救", "帮帮", "帮忙", "帮助", "走投无路", "无家可归", "生活困难"),
+    "consultation": (
+        "咨询",
+        "请问",
+        "想问",
+        "想了解",
+        "是否",
+        "能否",
+        "可否",
+        "怎么办理",
+        "如何办理",
+        "需要什么",
+        "哪里办",
+        "多久",
+        "什么时候",
+        "有没有",
+        "政策",
+        "?",
+    ),
+    "suggestion": ("建议", "提议", "倡议", "希望增设", "希望增加", "能否增设", "应该增加", "呼吁"),
+    "complaint": (
+        "投诉",
+        "不满",
+        "扰民",
+        "噪音",
+        "拖欠",
+        "乱收费",
+        "不作为",
+        "严重",
+        "太差",
+        "恶劣",
+        "无人管",
+        "没人管",
+        "不管",
+        "损害",
+        "强制",
+        "占用",
+    ),
+}
+# A strong cue outweighs several weak ones: the first words of each list count double.
+_STRONG = {kind: set(cues[:2]) for kind, cues in KIND_CUES.items()}
+_DEFAULT_KIND = "complaint"
+
+
+def _candidates(text: str, tokenizer: Tokenizer) -> list[tuple[bool, bool, int, int, str]]:
+    """Sort keys ending in the name, for each place-like word of ``text``.
+
+    A named place beats an area; one in the opening sentence (usually the subject, which
+    says what the voice is about) beats one further on; then the more specific kind wins,
+    then the first mentioned.
+    """
+    found: list[tuple[bool, bool, int, int, str]] = []
+    offset, head = 0, True
+    for position, word in enumerate(tokenizer.words(normalise(text))):
+        offset += len(word)
+        head = head and offset <= _HEAD and word not in _SENTENCE_END
+        if word in tokenizer.places:
+            rank = -1
+        elif (suffix := _suffix(word)) and len(word) > len(suffix) and not tokenizer.is_word(word):
+            rank = _RANK[SUFFIX_KIND[suffix]]
+        elif _AREA.match(word):
+            rank = _AREA_RANK
+        else:
+            continue
+        found.append((rank == _AREA_RANK, not head, rank, position, word))
+    return found
+
+
+def _suffix(word: str) -> str | None:
+    return next((s for s in _SUFFIXES if word.endswith(s)), None)
+
+
+# The opening: up to the first sentence end, and no further than this many characters.
+_HEAD = 80
+_SENTENCE_END = set("。！？!?")
+_HEAD_TEXT = re.compile(rf".{{0,{_HEAD}}}?[。！？!?]|.{{0,{_HEAD}}}", re.DOTALL)
+
+
+def extract_place(text: str, tokenizer: Tokenizer | None = None) -> str | None:
+    """The place a voice is about, most specific first.
+
+    Parameters
+    ----------
+    text
+        The voice (subject and body joined works best: the subject names the place).
+    tokenizer
+        A tokenizer that knows learned place names; the default one otherwise.
+
+    Returns
+    -------
+    str or None
+        A named place rather than an area ("A3区", only when nothing else is named);
+        one in the opening sentence rather than further on; then a learned place name,
+        a compound, estate or institution (小区, 花园, 学校, 医院, 公司 …), a road, a village
+        or community, a street or town, an office (…局, …委员会), in that order; the first
+        mentioned among equals. ``None`` if the text names no place.
+    """
+    found = _candidates(text, tokenizer or default_tokenizer())
+    return min(found)[-1] if found else None
+
+
+def extract_group(text: str) -> str | None:
+    """The group of people a voice speaks for or about.
+
+    Returns
+    -------
+    str or None
+        A canonical group name from :data:`GROUPS` (学生, 业主, 职工, 患者, 司机 …): the
+        group named most often, the first named on a tie; ``None`` if no group is named.
+    """
+    counts = Counter(_GROUP_OF[m] for m in _GROUP_WORDS.findall(normalise(text)))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def guess_kind(text: str) -> str:
+    """The kind of voice, from its cue words.
+
+    Returns
+    -------
+    str
+        One of ``complaint``, ``help``, ``consultation``, ``suggestion``, ``report``,
+        ``praise`` (the values of ``Voice.Kind``): the kind whose cue words weigh most,
+        cues in the opening sentence three times as much as later ones; a voice with no
+        cue is a complaint, the most common kind.
+    """
+    text = normalise(text)
+    head = _HEAD_TEXT.match(text).group()  # the subject or opening: what the voice is
+    scores = {
+        kind: sum(
+            (2 * head.count(cue) + text.count(cue)) * (2 if cue in _STRONG[kind] else 1)
+            for cue in cues
+        )
+        for kind, cues in KIND_CUES.items()
+    }
+    best = max(scores, key=lambda kind: scores[kind])
+    return best if scores[best] else _DEFAULT_KIND
+
+
+# A name starts after a character that cannot begin one ("的翠湖花园", "住翠湖花园").
+_LEFT_STOP = set(
+    "的在于是了个该这那我你他她们到从对把被让给往向和与及或住位市县区省一几两每各某因请级条"
+)
+_CJK_CHAR = re.compile(rf"[{CJK}]")
+# A one-character suffix that makes a common word with the character before it is no name's
+# end: 农村, 马路, 道路 (but 六路 in 东六路 is rare enough to be a name).
+_COMMON = 500
+
+
+def learn_places(
+    texts: Iterable[str],
+    *,
+    min_texts: int = 3,
+    max_length: int = 8,
+    tokenizer: Tokenizer | None = None,
+) -> list[str]:
+    """Place names that recur across many voices.
+
+    Every place suffix (小区, 花园, 学校, 路 …) in every text is read leftwards one character
+    at a time to list the names that could end there. A name is kept when it is in at
+    least ``min_texts`` texts, when no name one character longer is nearly as common (then
+    that one is the name: "翠湖花园", not "湖花园"), when dropping its first character does
+    not make it far more common (then that character is not part of it: "住翠湖花园"), and
+    when its stem is mostly followed by its suffix, so generic words such as "物业公司"
+    (物业 appears everywhere on its own) are not taken for names.
+
+    Parameters
+    ----------
+    texts
+        Voices as raw text (each is normalised here). A sample of a few thousand recent
+        voices is enough: names that matter recur.
+    min_texts
+        A name must appear in at least this many distinct texts.
+    max_length
+        The longest name considered, suffix included.
+    tokenizer
+        Whose dictionary tells common words ("高速公路", "农村") from names; the default one
+        otherwise.
+
+    Returns
+    -------
+    list of str
+        The learned names, most widely shared first; pass them to
+        :meth:`massline.engine.text.Tokenizer.add_words`.
+    """
+    texts = [normalise(text) for text in texts]
+    seen: Counter[str] = Counter()
+    for text in texts:
+        seen.update(_name_candidates(text, max_length))
+    longer: Counter[str] = Counter()  # the commonest name one character longer
+    for name, count in seen.items():
+        longer[name[1:]] = max(longer[name[1:]], count)
+    corpus = "\n".join(texts)
+    tokenizer = tokenizer or default_tokenizer()
+    learned = []
+    for name, count in seen.items():
+        suffix = _suffix_of(name)
+        stem = name[: -len(suffix)]
+        if (
+            count >= min_texts
+            and not tokenizer.is_word(name)
+            and not (len(suffix) == 1 and tokenizer.is_word(name[-2:], _COMMON))
+            and len(stem) >= 2
+            and longer[name] < 0.8 * count
+            and count >= 0.6 * _shorter(name, len(suffix), seen)
+            and tokenizer.is_name(stem)
+            and corpus.count(name) >= 0.5 * corpus.count(stem)
+        ):
+            learned.append(name)
+    return sorted(learned, key=lambda name: (-seen[name], name))
+
+
+_SUFFIX = re.compile("|".join(map(re.escape, _SUFFIXES)))
+
+
+def _name_candidates(text: str, max_length: int) -> set[str]:
+    """Every string of Chinese characters that ends with a place suffix in ``text``."""
+    names: set[str] = set()
+    for match in _SUFFIX.finditer(text):
+        start = match.start()
+        for left in range(start - 1, max(match.end() - max_length, 0) - 1, -1):
+            if not _CJK_CHAR.match(text[left]) or text[left] in _LEFT_STOP:
+                break
+            names.add(text[left : match.end()])
+    return names
+
+
+def _shorter(name: str, suffix_length: int, seen: Counter[str]) -> int:
+    """How many texts have the commonest shorter form of ``name`` (a stem of 2+ characters)."""
+    return max((seen[name[k:]] for k in range(1, len(name) - suffix_length - 1)), default=0)
+
+
+def _suffix_of(name: str) -> str:
+    return _suffix(name) or ""

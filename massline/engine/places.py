@@ -18,15 +18,16 @@ from collections.abc import Iterable
 
 from massline.engine.text import (
     CJK,
-    PLACE_SUFFIXES,
+    KIND_RANK,
     SUFFIX_KIND,
     Tokenizer,
     default_tokenizer,
     normalise,
+    suffix_of,
 )
 
 # Most specific first; an area code ("A3区", "临江市江北区") is the last resort.
-_RANK = {kind: rank for rank, kind in enumerate(PLACE_SUFFIXES)}
+_RANK = KIND_RANK
 _AREA = re.compile(rf"^(?:[A-Z]\d*[省市区县]|[{CJK}]{{2,4}}[省市区县])+$")
 _AREA_RANK = len(_RANK)
 _SUFFIXES = sorted(SUFFIX_KIND, key=len, reverse=True)
@@ -116,7 +117,11 @@ def _candidates(text: str, tokenizer: Tokenizer) -> list[tuple[bool, bool, int, 
         head = head and offset <= _HEAD and word not in _SENTENCE_END
         if word in tokenizer.places:
             rank = -1
-        elif (suffix := _suffix(word)) and len(word) > len(suffix) and not tokenizer.is_word(word):
+        elif (
+            (suffix := suffix_of(word))
+            and len(word) > len(suffix)
+            and not tokenizer.is_common(word)
+        ):
             rank = _RANK[SUFFIX_KIND[suffix]]
         elif _AREA.match(word):
             rank = _AREA_RANK
@@ -124,10 +129,6 @@ def _candidates(text: str, tokenizer: Tokenizer) -> list[tuple[bool, bool, int, 
             continue
         found.append((rank == _AREA_RANK, not head, rank, position, word))
     return found
-
-
-def _suffix(word: str) -> str | None:
-    return next((s for s in _SUFFIXES if word.endswith(s)), None)
 
 
 # The opening: up to the first sentence end, and no further than this many characters.
@@ -196,9 +197,9 @@ def guess_kind(text: str) -> str:
     return best if scores[best] else _DEFAULT_KIND
 
 
-# A name starts after a character that cannot begin one ("的翠湖花园", "住翠湖花园").
+# Characters that do not begin a name: a name starts after them ("的翠湖花园", "住翠湖花园").
 _LEFT_STOP = set(
-    "的在于是了个该这那我你他她们到从对把被让给往向和与及或住位市县区省一几两每各某因请级条"
+    "的在于是了个该这那我你他她们到从对把被让给往向和与及或住位市县区省一几两每各某级条号栋楼"
 )
 _CJK_CHAR = re.compile(rf"[{CJK}]")
 # A one-character suffix that makes a common word with the character before it is no name's
@@ -210,18 +211,19 @@ def learn_places(
     texts: Iterable[str],
     *,
     min_texts: int = 3,
-    max_length: int = 8,
+    max_length: int = 10,
     tokenizer: Tokenizer | None = None,
 ) -> list[str]:
     """Place names that recur across many voices.
 
     Every place suffix (小区, 花园, 学校, 路 …) in every text is read leftwards one character
     at a time to list the names that could end there. A name is kept when it is in at
-    least ``min_texts`` texts, when no name one character longer is nearly as common (then
-    that one is the name: "翠湖花园", not "湖花园"), when dropping its first character does
-    not make it far more common (then that character is not part of it: "住翠湖花园"), and
-    when its stem is mostly followed by its suffix, so generic words such as "物业公司"
-    (物业 appears everywhere on its own) are not taken for names.
+    least ``min_texts`` texts; when in most of them it stands on its own, after a
+    punctuation mark, an area code or a word such as 的, 在, 住 (so "湖花园", always after
+    翠, and "家冲村", after 罗, 王, 李 …, are pieces, not names); when it is not a common
+    word or made of verbs ("高速公路", "请问教育局"); and when its stem is mostly followed
+    by its suffix, so that generic words such as "物业公司" (物业 is everywhere on its own)
+    are not taken for names.
 
     Parameters
     ----------
@@ -244,24 +246,23 @@ def learn_places(
     """
     texts = [normalise(text) for text in texts]
     seen: Counter[str] = Counter()
+    alone: Counter[str] = Counter()
     for text in texts:
-        seen.update(_name_candidates(text, max_length))
-    longer: Counter[str] = Counter()  # the commonest name one character longer
-    for name, count in seen.items():
-        longer[name[1:]] = max(longer[name[1:]], count)
-    corpus = "\n".join(texts)
+        names = _name_candidates(text, max_length)
+        seen.update(names)
+        alone.update(name for name, on_its_own in names.items() if on_its_own)
     tokenizer = tokenizer or default_tokenizer()
+    corpus = "\n".join(texts)
     learned = []
     for name, count in seen.items():
-        suffix = _suffix_of(name)
+        suffix = suffix_of(name) or ""
         stem = name[: -len(suffix)]
         if (
             count >= min_texts
+            and len(stem) >= 2
+            and alone[name] >= 0.5 * count
             and not tokenizer.is_word(name)
             and not (len(suffix) == 1 and tokenizer.is_word(name[-2:], _COMMON))
-            and len(stem) >= 2
-            and longer[name] < 0.8 * count
-            and count >= 0.6 * _shorter(name, len(suffix), seen)
             and tokenizer.is_name(stem)
             and corpus.count(name) >= 0.5 * corpus.count(stem)
         ):
@@ -272,22 +273,19 @@ def learn_places(
 _SUFFIX = re.compile("|".join(map(re.escape, _SUFFIXES)))
 
 
-def _name_candidates(text: str, max_length: int) -> set[str]:
-    """Every string of Chinese characters that ends with a place suffix in ``text``."""
-    names: set[str] = set()
+def _name_candidates(text: str, max_length: int) -> dict[str, bool]:
+    """Each string of Chinese characters ending with a place suffix in ``text``, and
+    whether it ever stands on its own there (nothing name-like just before it)."""
+    names: dict[str, bool] = {}
     for match in _SUFFIX.finditer(text):
-        start = match.start()
-        for left in range(start - 1, max(match.end() - max_length, 0) - 1, -1):
-            if not _CJK_CHAR.match(text[left]) or text[left] in _LEFT_STOP:
+        end = match.end()
+        for left in range(match.start() - 1, max(end - max_length, 0) - 1, -1):
+            if not _is_name_char(text[left]):
                 break
-            names.add(text[left : match.end()])
+            on_its_own = left == 0 or not _is_name_char(text[left - 1])
+            names[text[left:end]] = names.get(text[left:end], False) or on_its_own
     return names
 
 
-def _shorter(name: str, suffix_length: int, seen: Counter[str]) -> int:
-    """How many texts have the commonest shorter form of ``name`` (a stem of 2+ characters)."""
-    return max((seen[name[k:]] for k in range(1, len(name) - suffix_length - 1)), default=0)
-
-
-def _suffix_of(name: str) -> str:
-    return _suffix(name) or ""
+def _is_name_char(char: str) -> bool:
+    return bool(_CJK_CHAR.match(char)) and char not in _LEFT_STOP

@@ -21,7 +21,7 @@ import html
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 
@@ -50,7 +50,9 @@ PLACE_SUFFIXES: dict[str, tuple[str, ...]] = {
     ),
     "institution": _words(
         "学校 小学 中学 高中 初中 大学 学院 幼儿园 医院 人民医院 卫生院 诊所 养老院 敬老院 "
-        "公司 集团 银行 酒店 工厂 厂 超市 加油站 检测站"
+        "中心小学 公司 有限公司 有限责任公司 集团 银行 酒店 宾馆 工厂 厂 超市 加油站 检测站 "
+        "服务中心 便民服务中心 卫生服务中心 服务站 社保服务站 药房 药店 店 小吃店 面馆 饭店 "
+        "餐馆 餐厅 酒楼 大排档 网吧 商店"
     ),
     "road": _words("路 南路 北路 东路 西路 中路 大道 大街 街 巷 桥 大桥 高速"),
     "village": _words("村 社区"),
@@ -58,6 +60,7 @@ PLACE_SUFFIXES: dict[str, tuple[str, ...]] = {
     "organisation": _words("局 分局 委员会 委 办事处 中心 管理处 派出所 法院"),
 }
 SUFFIX_KIND: dict[str, str] = {s: kind for kind, ss in PLACE_SUFFIXES.items() for s in ss}
+KIND_RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(PLACE_SUFFIXES)}
 
 # Tokens never part of a proper name in front of a suffix: "我们小区", "该路段", "这个学校".
 _NOT_A_NAME = set(
@@ -65,15 +68,16 @@ _NOT_A_NAME = set(
         "的 了 在 于 是 和 与 及 或 到 从 对 向 把 被 让 给 该 这 那 此 其 各 每 本 我 你 他 她 它 "
         "我们 你们 他们 咱们 大家 这个 那个 这些 那些 这里 那里 一个 整个 所有 附近 周边 旁边 "
         "门口 对面 里面 外面 所在 位于 地处 住在 属于 我家 我市 我区 全市 全区 本市 本区 "
-        "各个 有的 一些 很多 多个 几个 有限 新 老 大 小 上 下 前 后 内 外 中 市 区 县 省 进 出 修 "
+        "各个 有的 一些 很多 多个 几个 有限 新 老 大 小 上 下 内 外 中 市 区 县 省 进 出 修 "
+        "也 就 还 又 才 很 太 更 最 不 没 要 会 能 想 让 使 请 说 为 以 而 将 已 再 咨询 投诉 "
         "以来 以后 以前 起来 通过 通 过 去 来 上学 回家 走 开 走路 马 道 思 出 网 "
         "一条 条 一所 所 一家 家 一座 座"
     )
 )
 
-# Area codes and dates are cut by jieba into pieces ("A", "市", "2019", "年"): kept whole.
+# Area codes, ordinals and dates are cut by jieba into pieces ("A", "市", "2019", "年"): kept whole.
 _PROTECT = re.compile(
-    r"([A-Z]\d*[省市区县](?:[A-Z]\d*[区县镇])?"
+    r"([A-Z]\d*[省市区县](?:[A-Z]\d*[区县镇])?|第\d+"
     r"|\d{4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年)"
 )
 _SPACE = re.compile(r"(?:&nbsp;|[\s\u3000\xa0\u200b\ufeff])+")
@@ -176,6 +180,9 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
         self.places: set[str] = set()
+        for suffix in SUFFIX_KIND:  # cut off whole, so it can be glued to its name
+            if len(suffix) > 1 and not self.is_word(suffix):
+                self._jieba.add_word(suffix)
         for line in _data_lines(_DICTIONARY_FILE):
             word, _, freq = line.partition(" ")
             self._jieba.add_word(word, int(freq) if freq else None)
@@ -192,9 +199,16 @@ class Tokenizer:
         """Whether ``word`` is in the dictionary (a common word, not a proper name)."""
         return self._jieba.FREQ.get(word, 0) >= min_freq
 
+    def is_common(self, word: str) -> bool:
+        """Whether ``word`` is a common dictionary word rather than a proper name
+        (道路 and 农贸市场 are; 湘雅医院 and 新华街, names in jieba's dictionary, are not)."""
+        return self.is_word(word) and not _PROPER.match(_tags().get(word, ""))
+
     def is_name(self, text: str) -> bool:
-        """Whether every word of ``text`` can be part of a proper name (翠湖, 杜鹃文苑)."""
-        return all(_is_name_part(word) for word in self._jieba.lcut(text, HMM=True))
+        """Whether ``text`` reads as a proper name (翠湖, 杜鹃文苑): every word can be part of
+        one, and it does not start with a stray single character (些夜宵, 场监督管理)."""
+        words = self._jieba.lcut(text, HMM=True)
+        return len(words[0]) > 1 and all(_is_name_part(word) for word in words)
 
     def words(self, text: str) -> list[str]:
         """Segment already normalised ``text``, place names glued, nothing dropped."""
@@ -203,8 +217,8 @@ class Tokenizer:
             if i % 2:
                 out.append(part)
             elif part:
-                out.extend(_glue_names(self._jieba.lcut(part, HMM=True)))
-        return out
+                out.extend(self._jieba.lcut(part, HMM=True))
+        return _glue_names(out, self.is_common)
 
     def tokens(self, text: str) -> list[str]:
         """Normalise and segment ``text``; stop words, spaces and punctuation dropped."""
@@ -216,43 +230,89 @@ class Tokenizer:
         ]
 
 
-def _glue_names(words: list[str]) -> list[str]:
+def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]:
     """Glue a place suffix to the name before it: 杜鹃 文苑 小区 → 杜鹃文苑小区.
 
-    Up to two name words join, at most six characters in all, never a stop word,
-    a number or an area ("A3区"), so that "我们小区" and "A3区小区" stay apart.
+    Up to two name words join, never a stop word, a verb, a number or an area ("A3区"),
+    so that "我们小区" and "A3区小区" stay apart. Company names are longer and made of
+    trade words (隆兴 房地产 开发 有限公司): up to four words join, any but a verb first.
     """
     out: list[str] = []
     for word in words:
-        if word in SUFFIX_KIND:
+        suffix = suffix_of(word)
+        # a bare suffix, or a common word ending in one: (东湖) 实验学校, (翠湖) 农贸市场
+        if suffix and (word == suffix or len(suffix) > 1 and is_common(word)):
+            company = suffix.endswith(("公司", "集团"))
+            parts, chars = (4, 10) if company else (2, 6)
             name: list[str] = []
             while (
                 out
-                and len(name) < 2
-                and _is_name_part(out[-1])
-                and len(out[-1]) + sum(map(len, name)) <= 6
+                and len(name) < parts
+                and _is_name_part(out[-1], loose=company)
+                and _more_specific(suffix, out[-1])
+                and len(out[-1]) + sum(map(len, name)) <= chars
             ):
                 name.insert(0, out.pop())
-            if name:
-                word = "".join(name) + word
+            while name and not _is_name_part(name[0]):  # "投诉 物业 公司": 投诉 is no name
+                out.append(name.pop(0))
+            word = "".join(name) + word
         out.append(word)
     return out
 
 
-def _is_name_part(word: str) -> bool:
-    if word in _NOT_A_NAME or word in SUFFIX_KIND or word in stopwords():
-        return False
-    if word[-1] in "市区县省" or not _CJK_WORD.fullmatch(word):
-        return False
-    tag = _tags().get(word, "x")
-    return tag[0] not in _NOT_NAME_TAGS or word.startswith("第")
+def _more_specific(suffix: str, word: str) -> bool:
+    """Whether ``suffix`` names a smaller place than ``word`` does, if ``word`` is a place.
+
+    桃源街道 + 便民服务中心 and 上塘镇 + 派出所 are one name each; 上塘医院 + 社区 (服务)
+    and 农贸市场 + 市场 (监管) are two.
+    """
+    inner = suffix_of(word)
+    return inner is None or _GLUE_RANK[SUFFIX_KIND[suffix]] < _GLUE_RANK[SUFFIX_KIND[inner]]
 
 
-# Parts of speech never found in a proper name: verbs, adverbs, prepositions, conjunctions,
+# For glueing, an office (派出所, 分局) is as small as an institution.
+_GLUE_RANK = KIND_RANK | {"organisation": KIND_RANK["institution"]}
+
+
+def suffix_of(word: str) -> str | None:
+    """The place suffix ``word`` ends with (the longest), if any: 翠湖花园 → 花园."""
+    return next((s for s in _SUFFIXES if word.endswith(s)), None)
+
+
+_SUFFIXES = sorted(SUFFIX_KIND, key=len, reverse=True)
+
+
+def _is_name_part(word: str, loose: bool = False) -> bool:
+    """Whether ``word`` can be part of a proper name; ``loose`` takes any word but a
+    function word (for company names, made of trade words and verbs)."""
+    if word in _NOT_A_NAME or word in SUFFIX_KIND:
+        return False
+    if _ORDINAL.fullmatch(word):  # 第5 (人民医院)
+        return True
+    if _is_area(word) or not _CJK_WORD.fullmatch(word):
+        return False
+    if len(word) == 1:  # a broken unknown name: 名 都 嘉园, 府 前 北路
+        return True
+    if word in stopwords():
+        return False
+    return loose or _tags().get(word, "x")[0] not in _NOT_NAME_TAGS
+
+
+def _is_area(word: str) -> bool:
+    return word.endswith(("市", "县", "省")) or (
+        word.endswith("区")
+        and not word.endswith(("社区", "小区", "园区", "校区", "景区", "宿舍区"))
+    )
+
+
+# Parts of speech never found in a proper name: verbs (but nouns made of verbs such as
+# 物业管理 are, in company names), adverbs, prepositions, conjunctions,
 # particles, pronouns, numerals, measure words, distinguishing words (高档, 私立), localisers,
 # idioms. "规划 多条 地铁站" and "请问 教育局" are not names; "杜鹃 文苑 小区" is.
 _NOT_NAME_TAGS = set("vdpcurmqbfyeoli")
 _CJK_WORD = re.compile(rf"[{CJK}]+")
+_ORDINAL = re.compile(r"第\d+")
+_PROPER = re.compile(r"n[srtz]")  # jieba's tags of place, person, organisation names
 
 
 @cache

@@ -70,7 +70,7 @@ _NOT_A_NAME = set(
         "门口 对面 里面 外面 所在 位于 地处 住在 属于 我家 我市 我区 全市 全区 本市 本区 "
         "各个 有的 一些 很多 多个 几个 有限 新 老 大 小 上 下 内 外 中 市 区 县 省 进 出 修 "
         "也 就 还 又 才 很 太 更 最 不 没 要 会 能 想 让 使 请 说 为 以 而 将 已 再 咨询 投诉 "
-        "以来 以后 以前 起来 通过 通 过 去 来 上学 回家 走 开 走路 马 道 思 出 网 "
+        "以来 以后 以前 起来 通过 通 过 去 来 住 在 上学 回家 走 开 走路 马 道 思 出 网 "
         "一条 条 一所 所 一家 家 一座 座"
     )
 )
@@ -81,7 +81,8 @@ _PROTECT = re.compile(
     r"|\d{4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年)"
 )
 _SPACE = re.compile(r"(?:&nbsp;|[\s\u3000\xa0\u200b\ufeff])+")
-_CJK_SPACE = re.compile(rf"(?<=[{CJK}，。、；：！？“”（）]) | (?=[{CJK}，。、；：！？“”（）])")
+_TIGHT = rf"[{CJK}，。、；：！？“”（）,;:!?()]"  # no space is wanted next to these
+_CJK_SPACE = re.compile(rf"(?<={_TIGHT}) | (?={_TIGHT})")
 
 # Greetings at the start: "尊敬的王书记：您好！", "各位领导好，", "您好，".
 _TITLES = (
@@ -95,13 +96,13 @@ _OPENINGS = re.compile(
 )
 # Closings at the end, each a whole clause: "谢谢！", "此致敬礼", "望领导重视，盼复。"
 _CLOSING = (
-    r"(?:此致)?敬礼|此致|谢谢(?:您|你们|领导|各位领导|大家|了)?|多谢|万分感谢|不胜感激"
+    r"(?:此致)?敬礼|此致|谢谢(?:您|你们|领导|各位领导|大家|了)?|多谢|盼复|望复|敬请回复|静候回复|万分感谢|不胜感激"
     r"|(?:非常)?感谢(?:您|你们|领导|各位领导|政府)?(?:的)?(?:关注|支持|帮助|回复|关心|倾听)?"
     r"|(?:恳请|希望|望|请|盼)(?:各位)?(?:领导|政府|有关部门|相关部门)?(?:给予)?(?:高度)?"
     r"(?:重视|关注|关心)(?:此事|这件事|这个问题|一下)?"
     r"|(?:盼|期待|望|急盼|恳请|希望)(?:您的|领导)?(?:回复|答复|回音|早日回复|尽快回复)"
 )
-_CLOSINGS = re.compile(rf"(?:^|[\s，。！？；,.!?;~、]+)(?:{_CLOSING})[\s，。！？,.!?~]*$")
+_CLOSINGS = re.compile(rf"(?:^|(?<=[\s，。！？；,.!?;~、]))(?:{_CLOSING})[\s，。！？,.!?~]*$")
 
 _PUNCT_CATEGORIES = {"P", "S", "Z", "C"}
 _STOPWORDS_FILE = "stopwords.txt"
@@ -148,7 +149,7 @@ def _strip_formulas(text: str) -> str:
     """Drop greetings at the start and closings at the end, as long as some remain."""
     while (stripped := _OPENINGS.sub("", text, count=1)) != text and stripped:
         text = stripped
-    while (stripped := _CLOSINGS.sub("", text, count=1)) != text and stripped:
+    while (stripped := _CLOSINGS.sub("", text, count=1).rstrip(" ,，、;；~")) != text and stripped:
         text = stripped
     return text
 
@@ -255,6 +256,9 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
                 name.insert(0, out.pop())
             while name and not _is_name_part(name[0]):  # "投诉 物业 公司": 投诉 is no name
                 out.append(name.pop(0))
+            if name and len(name[0]) > 2 and name[0][0] in _NOT_A_NAME:
+                out.append(name[0][0])  # jieba guessed a word across a verb: 走潇楚 南路
+                name[0] = name[0][1:]
             word = "".join(name) + word
         out.append(word)
     return out
@@ -267,7 +271,9 @@ def _more_specific(suffix: str, word: str) -> bool:
     and 农贸市场 + 市场 (监管) are two.
     """
     inner = suffix_of(word)
-    return inner is None or _GLUE_RANK[SUFFIX_KIND[suffix]] < _GLUE_RANK[SUFFIX_KIND[inner]]
+    if inner is None or len(word) < len(inner) + 2:  # 文苑 (小区) ends like a place, is none
+        return True
+    return _GLUE_RANK[SUFFIX_KIND[suffix]] < _GLUE_RANK[SUFFIX_KIND[inner]]
 
 
 # For glueing, an office (派出所, 分局) is as small as an institution.
@@ -311,7 +317,7 @@ def _is_area(word: str) -> bool:
 # idioms. "规划 多条 地铁站" and "请问 教育局" are not names; "杜鹃 文苑 小区" is.
 _NOT_NAME_TAGS = set("vdpcurmqbfyeoli")
 _CJK_WORD = re.compile(rf"[{CJK}]+")
-_ORDINAL = re.compile(r"第\d+")
+_ORDINAL = re.compile(r"第[\d一二三四五六七八九十]+")
 _PROPER = re.compile(r"n[srtz]")  # jieba's tags of place, person, organisation names
 
 

@@ -12,7 +12,7 @@ labelled voices. How it works, and why:
 - **Prior knowledge.** ``hints`` maps a category to phrases that describe it — typically
   the names of its sub-categories (see :func:`taxonomy_hints`). Each phrase joins the
   training set as a small pseudo-voice of that category, weighted ``hint_weight``. This is
-  what lifts the rare categories (on TipDM from 0.83 to 0.85 macro-F1). Hints of a category
+  what lifts the rare categories (on TipDM from 0.843 to 0.867 macro-F1). Hints of a category
   with no labelled voice are ignored: a class nobody has labelled gets no probability.
 - **Model.** A linear SVM with balanced class weights, its scores turned into probabilities
   by sigmoid calibration on 3-fold cross-validated scores (``CalibratedClassifierCV`` with
@@ -29,7 +29,9 @@ labelled voices. How it works, and why:
   TipDM set) until that category has ``min_per_class`` voices.
 - **Corrections.** :meth:`CategoryClassifier.correct` takes staff corrections as
   ``(text, label)`` pairs: each replaces any earlier example with the same text and weighs
-  ``correction_weight`` times an ordinary labelled voice; the model is refitted (seconds).
+  ``correction_weight`` times an ordinary labelled voice; the model is refitted from the
+  stored, already normalised voices (about 1 s for 400 voices, 20 s for 15,000: batch
+  corrections in a background task).
 """
 
 from __future__ import annotations
@@ -243,7 +245,7 @@ class CategoryClassifier(ClassifierMixin, BaseEstimator):
         features = self._features([_split(text, row) for row, text in enumerate(texts)])
         if self.mode_ == "svm":
             return self.model_.predict_proba(features)
-        similarity = np.asarray(features @ self.centroids_.T)
+        similarity = normalize(features) @ self.centroids_.T
         sharp = np.exp((similarity - similarity.max(axis=1, keepdims=True)) / _TEMPERATURE)
         sharp /= sharp.sum(axis=1, keepdims=True)
         return self.trust_ * sharp + (1 - self.trust_) * self.prior_

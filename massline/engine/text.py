@@ -104,7 +104,7 @@ _CLOSING = (
 )
 _CLOSINGS = re.compile(rf"(?:^|(?<=[\s，。！？；,.!?;~、]))(?:{_CLOSING})[\s，。！？,.!?~]*$")
 
-_PUNCT_CATEGORIES = {"P", "S", "Z", "C"}
+_WORDLIKE = re.compile(r"[^\W_]")  # a letter, digit or Chinese character
 _STOPWORDS_FILE = "stopwords.txt"
 _DICTIONARY_FILE = "dictionary.txt"
 
@@ -155,7 +155,7 @@ def _strip_formulas(text: str) -> str:
 
 
 def _is_punct(word: str) -> bool:
-    return all(unicodedata.category(ch)[0] in _PUNCT_CATEGORIES for ch in word)
+    return not _WORDLIKE.search(word)
 
 
 def _data_lines(name: str) -> list[str]:
@@ -227,7 +227,7 @@ class Tokenizer:
         return [
             w
             for w in self.words(normalise(text))
-            if w not in stop and not w.isspace() and not _is_punct(w)
+            if w not in stop and not _is_punct(w)
         ]
 
 
@@ -282,10 +282,13 @@ _GLUE_RANK = KIND_RANK | {"organisation": KIND_RANK["institution"]}
 
 def suffix_of(word: str) -> str | None:
     """The place suffix ``word`` ends with (the longest), if any: 翠湖花园 → 花园."""
-    return next((s for s in _SUFFIXES if word.endswith(s)), None)
+    for length in _SUFFIX_LENGTHS:  # a few dict look-ups: this runs for every word
+        if word[-length:] in SUFFIX_KIND:
+            return word[-length:]
+    return None
 
 
-_SUFFIXES = sorted(SUFFIX_KIND, key=len, reverse=True)
+_SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIX_KIND}, reverse=True)
 
 
 def _is_name_part(word: str, loose: bool = False) -> bool:

@@ -88,11 +88,16 @@ _CJK_SPACE = re.compile(rf"(?<={_TIGHT}) | (?={_TIGHT})")
 _TITLES = (
     "书记|市长|区长|县长|省长|镇长|局长|主任|领导|同志|老师|政府|部门|工作人员|网站|小编|相关部门"
 )
+_MARK = r"\s，。！？：,.!?:~、"
+_GREETING = r"(?:您好|你好|您们好|你们好|大家好)"
 _OPENINGS = re.compile(
-    rf"^(?:(?:尊敬|敬爱|亲爱)的[^，。！？：,.!?:]{{0,15}}?(?:{_TITLES})们?(?:您好|你好)?"
-    rf"|[^，。！？：,.!?:\s]{{0,12}}?(?:{_TITLES})们?(?:您好|你好)"
-    r"|(?:各位|尊敬的)?(?:领导|老师|书记|市长)们?好"
-    r"|(?:您好|你好|大家好))[\s，。！？：,.!?:~、]*"
+    # 尊敬的王书记 (您好)
+    rf"^(?:(?:尊敬|敬爱|亲爱)的[^{_MARK}]{{0,15}}?(?:{_TITLES})们?(?:[,，]?(?:{_GREETING}|好))?"
+    # 王书记: / 各位领导好 / 领导,您好 (a short addressee, no one speaking: 我, 的 …)
+    rf"|[^{_MARK}我你他她的了是在有]{{0,8}}?(?:{_TITLES})们?(?:[,，]?(?:{_GREETING}|好)|(?=[:：]))"
+    # 各位领导, (a bare title, then a pause)
+    rf"|(?:各位|诸位)?(?:{_TITLES})们?(?=[,，:：])"
+    rf"|{_GREETING})[{_MARK}]*"
 )
 # Closings at the end, each a whole clause: "谢谢！", "此致敬礼", "望领导重视，盼复。"
 _CLOSING = (
@@ -224,11 +229,7 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Normalise and segment ``text``; stop words, spaces and punctuation dropped."""
         stop = stopwords()
-        return [
-            w
-            for w in self.words(normalise(text))
-            if w not in stop and not _is_punct(w)
-        ]
+        return [w for w in self.words(normalise(text)) if w not in stop and not _is_punct(w)]
 
 
 def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]:

@@ -36,6 +36,10 @@ def test_greetings_and_closings_are_stripped():
 
 def test_other_openings_are_stripped_too():
     assert normalise("各位领导好，学校门口堵车严重") == "学校门口堵车严重"
+    assert normalise("张书记：学校门口堵车严重") == "学校门口堵车严重"
+    assert normalise("各位领导，学校门口堵车严重") == "学校门口堵车严重"
+    assert normalise("领导，您好！学校门口堵车严重") == "学校门口堵车严重"
+    assert normalise("临江市政府及相关部门：学校门口堵车严重") == "学校门口堵车严重"
     assert normalise("您好！请问公积金怎么提取？盼复。此致敬礼") == "请问公积金怎么提取?"
 
 
@@ -45,6 +49,8 @@ def test_content_that_looks_like_a_formula_is_kept():
     assert normalise("物业说不用谢谢他们，可是问题还在") == "物业说不用谢谢他们,可是问题还在"
     assert normalise("我们不想再说谢谢") == "我们不想再说谢谢"
     assert normalise("您好") == "您好"
+    # someone speaking is not an addressee, even before a colon
+    assert normalise("我们多次找物业和相关部门：没人管") == "我们多次找物业和相关部门:没人管"
 
 
 def test_numbers_and_dates_are_kept():

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from massline.engine.text import (
     CJK,
     KIND_RANK,
+    LINE,
     SUFFIX_KIND,
     Tokenizer,
     default_tokenizer,
@@ -123,6 +124,8 @@ def _candidates(text: str, tokenizer: Tokenizer) -> list[tuple[bool, bool, int, 
             and not tokenizer.is_common(word)
         ):
             rank = _RANK[SUFFIX_KIND[suffix]]
+        elif LINE.fullmatch(word):
+            rank = _RANK["road"]
         elif _AREA.match(word):
             rank = _AREA_RANK
         else:

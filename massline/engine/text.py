@@ -52,9 +52,9 @@ PLACE_SUFFIXES: dict[str, tuple[str, ...]] = {
         "学校 小学 中学 高中 初中 大学 学院 幼儿园 医院 人民医院 卫生院 诊所 养老院 敬老院 "
         "中心小学 公司 有限公司 有限责任公司 集团 银行 酒店 宾馆 工厂 厂 超市 加油站 检测站 "
         "服务中心 便民服务中心 卫生服务中心 服务站 社保服务站 药房 药店 店 小吃店 面馆 饭店 "
-        "餐馆 餐厅 酒楼 大排档 网吧 商店"
+        "餐馆 餐厅 酒楼 大排档 网吧 商店 商行 商场 便利店 美容院 理发店 足浴店 汽修厂"
     ),
-    "road": _words("路 南路 北路 东路 西路 中路 大道 大街 街 巷 桥 大桥 高速"),
+    "road": _words("路 南路 北路 东路 西路 中路 大道 大街 街 巷 桥 大桥 高速 绿道"),
     "village": _words("村 社区"),
     "town": _words("街道 镇 乡"),
     "organisation": _words("局 分局 委员会 委 办事处 中心 管理处 派出所 法院"),
@@ -75,10 +75,15 @@ _NOT_A_NAME = set(
     )
 )
 
-# Area codes, ordinals and dates are cut by jieba into pieces ("A", "市", "2019", "年"): kept whole.
+# A bus or metro line (81路, K66路公交, 地铁3号线) is a place people complain about.
+_LINE = r"(?:地铁)?\d+号线|[A-Z]?\d+路(?:公交车|公交|社区巴士|巴士)?"
+LINE = re.compile(_LINE)
+# Area codes, ordinals, lines and dates are cut by jieba into pieces ("A", "市", "2019",
+# "年"): kept whole.
 _PROTECT = re.compile(
-    r"([A-Z]\d*[省市区县](?:[A-Z]\d*[区县镇])?|第\d+"
-    r"|\d{4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年)"
+    r"([A-Z]\d*[省市区县](?:[A-Z]\d*[区县镇])?|第\d+|"
+    + _LINE
+    + r"|\d{4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年)"
 )
 _SPACE = re.compile(r"(?:&nbsp;|[\s\u3000\xa0\u200b\ufeff])+")
 _TIGHT = rf"[{CJK}，。、；：！？“”（）,;:!?()]"  # no space is wanted next to these

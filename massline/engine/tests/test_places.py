@@ -24,6 +24,11 @@ def test_schools_hospitals_and_companies_are_places():
     assert extract_place("湘雅医院挂号太难") == "湘雅医院"
 
 
+def test_bus_and_metro_lines_are_places():
+    assert extract_place("K66路公交车晚上八点就停运了") == "K66路公交车"
+    assert extract_place("地铁3号线早高峰太挤") == "地铁3号线"
+
+
 def test_an_area_is_the_last_resort():
     assert extract_place("A3区的公交车太少，等一趟要四十分钟") == "A3区"
 
@@ -92,7 +97,7 @@ def test_synthetic_voices_yield_their_place_and_kind():
     found = [extract_place(t, tokenizer) for t in texts]
     pairs = zip(found, voices, strict=True)
     near = sum(bool(f) and (f in v.place or v.place in f) for f, v in pairs)
-    assert near >= 0.7 * len(voices)  # measured 0.78 (0.69 exactly the same name)
+    assert near >= 0.75 * len(voices)  # measured 0.84 (0.74 exactly the same name)
     kinds = sum(guess_kind(t) == v.kind for t, v in zip(texts, voices, strict=True))
     assert kinds >= 0.85 * len(voices)  # measured 0.91
 

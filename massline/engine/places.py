@@ -54,9 +54,9 @@ GROUPS: dict[str, tuple[str, ...]] = {
 _GROUP_OF = {w: g for g, ws in GROUPS.items() for w in ws}
 _GROUP_WORDS = re.compile("|".join(sorted(map(re.escape, _GROUP_OF), key=len, reverse=True)))
 
-# Cue words for the kind of a voice, strongest first within each kind. A voice that asks
-# how something works is a consultation even if it sounds unhappy, so kinds are scored,
-# not matched in order.
+# Cue words for the kind of a voice, the first two of each kind strongest. Kinds are scored,
+# not matched in order: a complaint often asks a question too ("是否合法?"), so questions
+# alone do not make a consultation.
 KIND_CUES: dict[str, tuple[str, ...]] = {
     "report": ("举报", "检举", "揭发", "违法", "违规", "贪污", "受贿", "非法", "偷排", "私自"),
     "praise": ("表扬", "感谢信", "点赞", "称赞", "赞扬", "为民办实事", "好干部", "锦旗", "致谢"),
@@ -66,18 +66,15 @@ KIND_CUES: dict[str, tuple[str, ...]] = {
         "请问",
         "想问",
         "想了解",
-        "是否",
-        "能否",
-        "可否",
         "怎么办理",
         "如何办理",
+        "怎么申请",
+        "如何申请",
         "需要什么",
         "哪里办",
         "多久",
         "什么时候",
         "有没有",
-        "政策",
-        "?",
     ),
     "suggestion": ("建议", "提议", "倡议", "希望增设", "希望增加", "能否增设", "应该增加", "呼吁"),
     "complaint": (

@@ -97,7 +97,7 @@ def test_synthetic_voices_yield_their_place_and_kind():
     found = [extract_place(t, tokenizer) for t in texts]
     pairs = zip(found, voices, strict=True)
     near = sum(bool(f) and (f in v.place or v.place in f) for f, v in pairs)
-    assert near >= 0.75 * len(voices)  # measured 0.84 (0.74 exactly the same name)
+    assert near >= 0.75 * len(voices)  # measured 0.83 (0.67 exactly the same name)
     kinds = sum(guess_kind(t) == v.kind for t, v in zip(texts, voices, strict=True))
     assert kinds >= 0.85 * len(voices)  # measured 0.91
 
@@ -114,3 +114,11 @@ def test_real_messages_name_a_place_and_share_learned_names(tipdm):
     assert sum(p is not None for p in places) >= 0.95 * len(texts)  # measured 0.978
     areas_only = sum(p is not None and p[-1] in "市区县省" for p in places)
     assert areas_only < 0.4 * len(texts)
+    # a subject that starts by saying what it is (咨询…, 投诉…) gets that kind
+    said = {"咨询": "consultation", "投诉": "complaint", "建议": "suggestion", "举报": "report"}
+    pairs = [
+        (said[str(r[2])[:2]], t) for r, t in zip(rows, texts, strict=True) if str(r[2])[:2] in said
+    ]
+    assert len(pairs) > 500
+    agree = sum(guess_kind(text) == kind for kind, text in pairs)
+    assert agree >= 0.95 * len(pairs)  # measured 0.98

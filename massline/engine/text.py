@@ -5,7 +5,8 @@ Two entry points are used everywhere else in the engine:
 - :func:`normalise` turns raw web or hotline text into clean simplified Chinese with
   half-width letters, digits and punctuation, no padding and no greeting or closing
   formulas, keeping every number and date.
-- :func:`tokens` segments it with jieba plus massline's domain dictionary, keeps place and
+- :func:`tokens` segments it with jieba (its Rust port, rjieba: about twenty times faster
+  than the Python one, same dictionary) plus massline's domain dictionary, keeps place and
   organisation names whole (翠湖花园, 潇楚南路, A3区, 第三中学 …) and drops stop words and
   punctuation.
 
@@ -18,18 +19,14 @@ behind anybody's back.
 from __future__ import annotations
 
 import html
-import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import resources
 
-import jieba
+import rjieba
 import zhconv
-
-# jieba logs its dictionary loading at DEBUG to stderr: say nothing.
-jieba.setLogLevel(logging.WARNING)
 
 CJK = "\u4e00-\u9fff"
 
@@ -183,42 +180,50 @@ def stopwords() -> frozenset[str]:
 class Tokenizer:
     """jieba with massline's domain dictionary and any place names learned later.
 
-    Each instance owns its own ``jieba.Tokenizer``, so adding words to one never
-    changes what another one (or jieba's global default) does.
+    Each instance owns its own segmenter (an ``rjieba.Jieba``), so adding words to one
+    never changes what another one does.
     """
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self._jieba = rjieba.Jieba()
+        self._added: dict[str, int] = {}
         self.places: set[str] = set()
         for suffix in SUFFIX_KIND:  # cut off whole, so it can be glued to its name
             if len(suffix) > 1 and not self.is_word(suffix):
-                self._jieba.add_word(suffix)
+                self._add(suffix)
         for line in _data_lines(_DICTIONARY_FILE):
             word, _, freq = line.partition(" ")
-            self._jieba.add_word(word, int(freq) if freq else None)
+            self._add(word, int(freq) if freq else None)
         self.add_words(words)
+
+    def _add(self, word: str, freq: int | None = None) -> None:
+        """Add ``word`` (frequency 0 removes it; None picks one that keeps it whole)."""
+        self._added[word] = self._jieba.add_word(word, freq, None)
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach the tokenizer names to keep whole (e.g. learned places)."""
         for word in words:
             if word and word not in self.places:
                 self.places.add(word)
-                self._jieba.add_word(word, 2000)
+                self._add(word, 2000)
 
     def is_word(self, word: str, min_freq: int = 1) -> bool:
-        """Whether ``word`` is in the dictionary (a common word, not a proper name)."""
-        return self._jieba.FREQ.get(word, 0) >= min_freq
+        """Whether ``word`` is in the dictionary at least ``min_freq`` times."""
+        freq = self._added.get(word)
+        if freq is None:
+            freq = _dictionary().get(word, (0, ""))[0]
+        return freq >= min_freq
 
     def is_common(self, word: str) -> bool:
         """Whether ``word`` is a common dictionary word rather than a proper name
-        (道路 and 农贸市场 are; 湘雅医院 and 新华街, names in jieba's dictionary, are not)."""
-        return self.is_word(word) and not _PROPER.match(_tags().get(word, ""))
+        (道路 and 农贸市场 are; 湘雅医院 and 新华街, names in jieba's dictionary, and learned
+        names are not)."""
+        return word not in self.places and self.is_word(word) and not _PROPER.match(_tag(word))
 
     def is_name(self, text: str) -> bool:
         """Whether ``text`` reads as a proper name (翠湖, 杜鹃文苑): every word can be part of
         one, and it does not start with a stray single character (些夜宵, 场监督管理)."""
-        words = self._jieba.lcut(text, HMM=True)
+        words = self._jieba.cut(text, True)
         return len(words[0]) > 1 and all(_is_name_part(word) for word in words)
 
     def words(self, text: str) -> list[str]:
@@ -228,7 +233,7 @@ class Tokenizer:
             if i % 2:
                 out.append(part)
             elif part:
-                out.extend(self._jieba.lcut(part, HMM=True))
+                out.extend(self._jieba.cut(part, True))
         return _glue_names(out, self.is_common)
 
     def tokens(self, text: str) -> list[str]:
@@ -310,7 +315,7 @@ def _is_name_part(word: str, loose: bool = False) -> bool:
         return True
     if word in stopwords():
         return False
-    return loose or _tags().get(word, "x")[0] not in _NOT_NAME_TAGS
+    return loose or (_tag(word) or "x")[0] not in _NOT_NAME_TAGS
 
 
 def _is_area(word: str) -> bool:
@@ -331,11 +336,20 @@ _PROPER = re.compile(r"n[srtz]")  # jieba's tags of place, person, organisation 
 
 
 @cache
-def _tags() -> dict[str, str]:
-    """jieba's part-of-speech of each dictionary word (loaded once, read only)."""
-    import jieba.posseg  # builds its tables on import: only when first needed
+def _dictionary() -> dict[str, tuple[int, str]]:
+    """jieba's dictionary: each word's frequency and part of speech (read once, on first use;
+    rjieba has the same words built in but does not tell their frequencies and tags)."""
+    entries: dict[str, tuple[int, str]] = {}
+    with (resources.files("jieba") / "dict.txt").open(encoding="utf-8") as lines:
+        for line in lines:
+            word, freq, tag = line.split()
+            entries[word] = (int(freq), tag)
+    return entries
 
-    return jieba.posseg.dt.word_tag_tab
+
+def _tag(word: str) -> str:
+    """jieba's part of speech of a dictionary word ("" for any other word)."""
+    return _dictionary().get(word, (0, ""))[1]
 
 
 @cache

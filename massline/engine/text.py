@@ -117,11 +117,10 @@ _DICTIONARY_FILE = "dictionary.txt"
 
 
 @cache
-def _traditional() -> re.Pattern[str]:
-    """A character class of the traditional characters zhconv turns into simplified ones."""
+def _traditional() -> frozenset[str]:
+    """The traditional characters zhconv turns into simplified ones."""
     table = zhconv.zhconv.getdict("zh-cn")
-    chars = sorted(k for k, v in table.items() if len(k) == 1 and k != v)
-    return re.compile("[" + re.escape("".join(chars)) + "]")
+    return frozenset(k for k, v in table.items() if len(k) == 1 and k != v)
 
 
 def normalise(text: str) -> str:
@@ -144,7 +143,7 @@ def normalise(text: str) -> str:
     if not text:
         return ""
     text = html.unescape(text.replace("&nbsp;", " "))
-    if _traditional().search(text):  # zhconv is slow; most voices need nothing from it
+    if not _traditional().isdisjoint(text):  # zhconv is slow; most voices need nothing of it
         text = zhconv.convert(text, "zh-cn")
     text = unicodedata.normalize("NFKC", text)
     text = _SPACE.sub(" ", text).strip()
@@ -293,13 +292,16 @@ _GLUE_RANK = KIND_RANK | {"organisation": KIND_RANK["institution"]}
 
 def suffix_of(word: str) -> str | None:
     """The place suffix ``word`` ends with (the longest), if any: 翠湖花园 → 花园."""
-    for length in _SUFFIX_LENGTHS:  # a few dict look-ups: this runs for every word
+    if word[-1:] not in _SUFFIX_ENDS:  # this runs for every word: most end otherwise
+        return None
+    for length in _SUFFIX_LENGTHS:
         if word[-length:] in SUFFIX_KIND:
             return word[-length:]
     return None
 
 
 _SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIX_KIND}, reverse=True)
+_SUFFIX_ENDS = frozenset(s[-1] for s in SUFFIX_KIND)
 
 
 def _is_name_part(word: str, loose: bool = False) -> bool:

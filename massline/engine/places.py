@@ -264,7 +264,8 @@ def learn_places(
             and not tokenizer.is_word(name)
             and not (len(suffix) == 1 and tokenizer.is_word(name[-2:], _COMMON))
             and tokenizer.is_name(stem)
-            and corpus.count(name) >= 0.5 * corpus.count(stem)
+            # a stem that is a word of its own (物业, 公办) must mostly come with its suffix
+            and not (tokenizer.is_word(stem) and corpus.count(name) < 0.5 * corpus.count(stem))
         ):
             learned.append(name)
     return sorted(learned, key=lambda name: (-seen[name], name))

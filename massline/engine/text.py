@@ -315,6 +315,8 @@ def _is_name_part(word: str, loose: bool = False) -> bool:
         return False
     if len(word) == 1:  # a broken unknown name: 名 都 嘉园, 府 前 北路
         return True
+    if word[-1] in "了过着的地得":  # jieba's guess across a verb: 找过 (社区), 去了 (医院)
+        return False
     if word in stopwords():
         return False
     return loose or (_tag(word) or "x")[0] not in _NOT_NAME_TAGS

@@ -223,7 +223,7 @@ class Tokenizer:
         """Whether ``text`` reads as a proper name (翠湖, 杜鹃文苑): every word can be part of
         one, and it does not start with a stray single character (些夜宵, 场监督管理)."""
         words = self._jieba.cut(text, True)
-        return len(words[0]) > 1 and all(_is_name_part(word) for word in words)
+        return bool(words) and len(words[0]) > 1 and all(_is_name_part(word) for word in words)
 
     def words(self, text: str) -> list[str]:
         """Segment already normalised ``text``, place names glued, nothing dropped."""

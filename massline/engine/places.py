@@ -27,17 +27,17 @@ from massline.engine.text import (
     suffix_of,
 )
 
-# Most specific first; an area code ("A3区", "临江市江北区") is the last resort.
-_RANK = KIND_RANK
+# Most specific first (KIND_RANK); an area code ("A3区", "临江市江北区") is the last resort.
 _AREA = re.compile(rf"^(?:[A-Z]\d*[省市区县]|[{CJK}]{{2,4}}[省市区县])+$")
-_AREA_RANK = len(_RANK)
+_AREA_RANK = len(KIND_RANK)
 _SUFFIXES = sorted(SUFFIX_KIND, key=len, reverse=True)
 
-# Affected groups, each with the words that name it; the canonical name comes first.
+# Affected groups, each with the words that name it (the longest match wins); the canonical
+# name comes first.
 GROUPS: dict[str, tuple[str, ...]] = {
-    "学生": ("学生", "小学生", "中学生", "大学生", "孩子上学", "学生们", "考生", "学子"),
-    "家长": ("家长", "学生家长", "家长们"),
-    "业主": ("业主", "业主们", "房主", "购房者", "购房户", "小业主"),
+    "学生": ("学生", "小学生", "中学生", "大学生", "孩子上学", "考生", "学子"),
+    "家长": ("家长", "学生家长"),
+    "业主": ("业主", "房主", "购房者", "购房户", "小业主"),
     "农民工": ("农民工", "民工"),
     "职工": ("职工", "员工", "工人", "劳动者", "打工者", "退休职工", "在职职工", "工友"),
     "教师": ("教师", "老师", "代课教师", "幼师"),
@@ -47,7 +47,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "村民": ("村民", "农户", "农民", "被征地农民"),
     "商户": ("商户", "商家", "个体户", "摊贩", "经营户"),
     "租户": ("租户", "租客", "承租人"),
-    "居民": ("居民", "住户", "居民们", "群众", "老百姓", "周边居民"),
+    "居民": ("居民", "住户", "群众", "老百姓", "周边居民"),
     "残疾人": ("残疾人", "残障人士"),
     "儿童": ("儿童", "小孩", "孩子", "幼儿", "婴儿"),
 }
@@ -120,9 +120,9 @@ def _candidates(text: str, tokenizer: Tokenizer) -> list[tuple[bool, bool, int, 
             and len(word) > len(suffix)
             and not tokenizer.is_common(word)
         ):
-            rank = _RANK[SUFFIX_KIND[suffix]]
+            rank = KIND_RANK[SUFFIX_KIND[suffix]]
         elif LINE.fullmatch(word):
-            rank = _RANK["road"]
+            rank = KIND_RANK["road"]
         elif _AREA.match(word):
             rank = _AREA_RANK
         else:
@@ -221,9 +221,9 @@ def learn_places(
     least ``min_texts`` texts; when in most of them it stands on its own, after a
     punctuation mark, an area code or a word such as 的, 在, 住 (so "湖花园", always after
     翠, and "家冲村", after 罗, 王, 李 …, are pieces, not names); when it is not a common
-    word or made of verbs ("高速公路", "请问教育局"); and when its stem is mostly followed
-    by its suffix, so that generic words such as "物业公司" (物业 is everywhere on its own)
-    are not taken for names.
+    word or made of verbs ("高速公路", "请问教育局"); and when its stem, if a word of its
+    own, is mostly followed by its suffix, so that generic words such as "物业公司" (物业 is
+    everywhere on its own) are not taken for names.
 
     Parameters
     ----------

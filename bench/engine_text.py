@@ -6,7 +6,8 @@
 Times, on the synthetic corpus (``massline.synthetic.generate_voices``) and on the real
 messages in ``../shared/data/tipdm2020/messages_with_replies.xlsx`` if they are there
 (read at run time, never copied): ``normalise`` alone, ``normalise`` + ``tokens``,
-``learn_places`` and ``extract_place`` with the learned names, each in characters per
+``learn_places``, ``extract_place`` with the learned names and ``read`` (tokens, place,
+group and kind of each voice in one pass), each in characters per
 second of raw text (subject and body). For scale: Python jieba alone segments about
 170–400k characters/s on this machine (depending on load), rjieba, which the engine uses,
 about 7M. Prints one line per step and corpus.
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT.parent / "shared" / "data" / "tipdm2020" / "messages_with_replies.xlsx"
 
-from massline.engine.places import extract_place, learn_places  # noqa: E402
+from massline.engine.places import extract_place, learn_places, read  # noqa: E402
 from massline.engine.text import Tokenizer, default_tokenizer, normalise, tokens  # noqa: E402
 from massline.synthetic import generate_voices  # noqa: E402
 
@@ -53,6 +54,7 @@ def measure(name: str, texts: list[str]) -> None:
         texts,
         lambda ts: places.extend(extract_place(t, tokenizer) for t in ts),
     )
+    timed("read (all at once, learned)", texts, lambda ts: [read(t, tokenizer) for t in ts])
     share = sum(p is not None for p in places) / len(texts)
     print(f"  {len(learned)} names learned; a place found in {share:.1%} of voices")
 

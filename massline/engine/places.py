@@ -7,7 +7,8 @@ and the kind of voice from the words people use, with no model to train:
   before a road, a road before a village, down to an area code such as "A3区";
 - :func:`extract_group` — the people affected (学生, 业主, 职工 …);
 - :func:`guess_kind` — complaint, help, consultation, suggestion, report or praise;
-- :func:`learn_places` — names that recur across many voices, to teach the tokenizer.
+- :func:`learn_places` — names that recur across many voices, to teach the tokenizer;
+- :func:`read` — all of it and the voice's tokens at once, normalising and segmenting once.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from massline.engine.text import (
     CJK,
@@ -22,6 +24,7 @@ from massline.engine.text import (
     LINE,
     SUFFIX_KIND,
     Tokenizer,
+    content_words,
     default_tokenizer,
     normalise,
     suffix_of,
@@ -97,12 +100,14 @@ KIND_CUES: dict[str, tuple[str, ...]] = {
     ),
 }
 # A strong cue outweighs several weak ones: the first words of each list count double.
-_STRONG = {kind: set(cues[:2]) for kind, cues in KIND_CUES.items()}
+_WEIGHT = {cue: 2 if i < 2 else 1 for cues in KIND_CUES.values() for i, cue in enumerate(cues)}
+_KIND_OF = {cue: kind for kind, cues in KIND_CUES.items() for cue in cues}
+_CUES = re.compile("|".join(sorted(map(re.escape, _KIND_OF), key=len, reverse=True)))
 _DEFAULT_KIND = "complaint"
 
 
-def _candidates(text: str, tokenizer: Tokenizer) -> list[tuple[bool, bool, int, int, str]]:
-    """Sort keys ending in the name, for each place-like word of ``text``.
+def _place(words: list[str], tokenizer: Tokenizer) -> str | None:
+    """The best place among the segmented ``words`` of a normalised voice.
 
     A named place beats an area; one in the opening sentence (usually the subject, which
     says what the voice is about) beats one further on; then the more specific kind wins,
@@ -110,7 +115,7 @@ def _candidates(text: str, tokenizer: Tokenizer) -> list[tuple[bool, bool, int, 
     """
     found: list[tuple[bool, bool, int, int, str]] = []
     offset, head = 0, True
-    for position, word in enumerate(tokenizer.words(normalise(text))):
+    for position, word in enumerate(words):
         offset += len(word)
         head = head and offset <= _HEAD and word not in _SENTENCE_END
         if word in tokenizer.places:
@@ -128,7 +133,7 @@ def _candidates(text: str, tokenizer: Tokenizer) -> list[tuple[bool, bool, int, 
         else:
             continue
         found.append((rank == _AREA_RANK, not head, rank, position, word))
-    return found
+    return min(found)[-1] if found else None
 
 
 # The opening: up to the first sentence end, and no further than this many characters.
@@ -156,8 +161,8 @@ def extract_place(text: str, tokenizer: Tokenizer | None = None) -> str | None:
         or community, a street or town, an office (…局, …委员会), in that order; the first
         mentioned among equals. ``None`` if the text names no place.
     """
-    found = _candidates(text, tokenizer or default_tokenizer())
-    return min(found)[-1] if found else None
+    tokenizer = tokenizer or default_tokenizer()
+    return _place(tokenizer.words(normalise(text)), tokenizer)
 
 
 def extract_group(text: str) -> str | None:
@@ -169,7 +174,11 @@ def extract_group(text: str) -> str | None:
         A canonical group name from :data:`GROUPS` (学生, 业主, 职工, 患者, 司机 …): the
         group named most often, the first named on a tie; ``None`` if no group is named.
     """
-    counts = Counter(_GROUP_OF[m] for m in _GROUP_WORDS.findall(normalise(text)))
+    return _group(normalise(text))
+
+
+def _group(clean: str) -> str | None:
+    counts = Counter(_GROUP_OF[m] for m in _GROUP_WORDS.findall(clean))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -184,17 +193,50 @@ def guess_kind(text: str) -> str:
         cues in the opening sentence three times as much as later ones; a voice with no
         cue is a complaint, the most common kind.
     """
-    text = normalise(text)
-    head = _HEAD_TEXT.match(text).group()  # the subject or opening: what the voice is
-    scores = {
-        kind: sum(
-            (2 * head.count(cue) + text.count(cue)) * (2 if cue in _STRONG[kind] else 1)
-            for cue in cues
-        )
-        for kind, cues in KIND_CUES.items()
-    }
-    best = max(scores, key=lambda kind: scores[kind])
-    return best if scores[best] else _DEFAULT_KIND
+    return _kind(normalise(text))
+
+
+def _kind(clean: str) -> str:
+    head = _HEAD_TEXT.match(clean).group()  # the subject or opening: what the voice is
+    scores = Counter({kind: 0 for kind in KIND_CUES})
+    for weight, part in ((2, head), (1, clean)):  # the head is in both: three times in all
+        for cue in _CUES.findall(part):
+            scores[_KIND_OF[cue]] += weight * _WEIGHT[cue]
+    kind, score = max(scores.items(), key=lambda item: item[1])
+    return kind if score else _DEFAULT_KIND
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the engine reads in one voice."""
+
+    text: str  #: normalised
+    tokens: list[str]  #: as :func:`massline.engine.text.tokens` gives them
+    place: str | None  #: as :func:`extract_place`
+    group: str | None  #: as :func:`extract_group`
+    kind: str  #: as :func:`guess_kind`
+
+
+def read(text: str, tokenizer: Tokenizer | None = None) -> Reading:
+    """Normalise and segment a voice once, and read its tokens, place, group and kind.
+
+    Parameters
+    ----------
+    text
+        The raw voice (subject and body joined works best).
+    tokenizer
+        A tokenizer that knows learned place names; the default one otherwise.
+    """
+    tokenizer = tokenizer or default_tokenizer()
+    clean = normalise(text)
+    words = tokenizer.words(clean)
+    return Reading(
+        text=clean,
+        tokens=content_words(words),
+        place=_place(words, tokenizer),
+        group=_group(clean),
+        kind=_kind(clean),
+    )
 
 
 # Characters that do not begin a name: a name starts after them ("的翠湖花园", "住翠湖花园").

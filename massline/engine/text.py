@@ -237,8 +237,13 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Normalise and segment ``text``; stop words, spaces and punctuation dropped."""
-        stop = stopwords()
-        return [w for w in self.words(normalise(text)) if w not in stop and not _is_punct(w)]
+        return content_words(self.words(normalise(text)))
+
+
+def content_words(words: Iterable[str]) -> list[str]:
+    """``words`` without stop words, spaces and punctuation (what :func:`tokens` keeps)."""
+    stop = stopwords()
+    return [w for w in words if w not in stop and not _is_punct(w)]
 
 
 def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]:

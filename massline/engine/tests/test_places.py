@@ -3,8 +3,14 @@
 import pytest
 from python_calamine import CalamineWorkbook
 
-from massline.engine.places import extract_group, extract_place, guess_kind, learn_places
-from massline.engine.text import Tokenizer
+from massline.engine.places import (
+    extract_group,
+    extract_place,
+    guess_kind,
+    learn_places,
+    read,
+)
+from massline.engine.text import Tokenizer, normalise, tokens
 from massline.synthetic import generate_voices
 
 
@@ -69,6 +75,16 @@ def test_the_kind_of_voice_follows_its_cue_words(text, kind):
 
 def test_the_subject_outweighs_a_question_in_the_body():
     assert guess_kind("投诉收费站工作人员态度差。请问这是什么服务？") == "complaint"
+
+
+def test_reading_a_voice_at_once_agrees_with_each_question_asked_alone():
+    text = "尊敬的领导：投诉翠湖花园业主群里物业乱收费，业主们很气愤。谢谢！"
+    reading = read(text)
+    assert reading.text == normalise(text)
+    assert reading.tokens == tokens(text)
+    assert reading.place == extract_place(text) == "翠湖花园"
+    assert reading.group == extract_group(text) == "业主"
+    assert reading.kind == guess_kind(text) == "complaint"
 
 
 def test_names_that_recur_across_voices_are_learned():

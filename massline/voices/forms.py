@@ -70,7 +70,25 @@ class QuickEntryForm(forms.ModelForm):
         return china_phone(self.cleaned_data["phone"])
 
 
-class VoiceFilterForm(forms.Form):
+class DateRangeForm(forms.Form):
+    """Optional "from" and "to" dates, applied to one date-time field of a queryset."""
+
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def filter_dates(self, queryset, field: str):
+        if since := self.cleaned_data["since"]:
+            queryset = queryset.filter(**{f"{field}__date__gte": since})
+        if until := self.cleaned_data["until"]:
+            queryset = queryset.filter(**{f"{field}__date__lte": until})
+        return queryset
+
+
+class VoiceFilterForm(DateRangeForm):
     """The staff list's filters; every field is optional."""
 
     channel = forms.ChoiceField(
@@ -92,13 +110,8 @@ class VoiceFilterForm(forms.Form):
     department = forms.ModelChoiceField(
         Department.objects.all(), label=_("Department"), required=False, empty_label=_("all")
     )
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
     q = forms.CharField(label=_("Subject contains"), required=False, max_length=100)
+    field_order = ["channel", "kind", "status", "area", "category", "department", "since"]
 
     def filter(self, voices):
         """``voices`` narrowed by the valid filters; an area or category includes its subtree."""
@@ -116,16 +129,13 @@ class VoiceFilterForm(forms.Form):
                 | Q(category__parent=category)
                 | Q(category__parent__parent=category)
             )
-        if data["since"]:
-            voices = voices.filter(received_at__date__gte=data["since"])
-        if data["until"]:
-            voices = voices.filter(received_at__date__lte=data["until"])
+        voices = self.filter_dates(voices, "received_at")
         if data["q"]:
             voices = voices.filter(subject__icontains=data["q"])
         return voices
 
 
-class AccessLogFilterForm(forms.Form):
+class AccessLogFilterForm(DateRangeForm):
     """The auditor's filters on the personal data access log."""
 
     user = forms.ModelChoiceField(
@@ -134,12 +144,7 @@ class AccessLogFilterForm(forms.Form):
         required=False,
         empty_label=_("all"),
     )
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    field_order = ["user"]
 
     def filter(self, accesses):
         if not self.is_valid():
@@ -147,11 +152,7 @@ class AccessLogFilterForm(forms.Form):
         data = self.cleaned_data
         if data["user"]:
             accesses = accesses.filter(user=data["user"])
-        if data["since"]:
-            accesses = accesses.filter(at__date__gte=data["since"])
-        if data["until"]:
-            accesses = accesses.filter(at__date__lte=data["until"])
-        return accesses
+        return self.filter_dates(accesses, "at")
 
 
 class RevealForm(forms.Form):

@@ -6,7 +6,7 @@ two optional), in any order; output says which voice repeats which earlier one.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +20,7 @@ SAME_PERSON = "same_person_same_problem"
 SHINGLE = 5  #: characters per shingle
 SKETCH = 8  #: smallest shingle hashes kept (a bottom-k sketch) as blocking keys
 BLOCK = 50  #: latest voices compared per block, so shared boilerplate cannot go quadratic
+VERIFY = 5  #: candidates verified per voice
 NEAR = 0.5  #: shingle Jaccard at or above which two texts are the same text
 PROBLEM = 0.3  #: token Jaccard at or above which one person's voices are one problem
 PROBLEM_AT_PLACE = 0.15  #: the same, when both voices name the same place
@@ -103,7 +104,9 @@ def find_repeats(
             exact[text] = i
         keys = sorted(sh)[:SKETCH]
         if found is None:
-            candidates = {j for k in keys for j in blocks[k][-BLOCK:]}
+            # Verify only the few earlier voices that share the most sketch keys.
+            shared = Counter(j for k in keys for j in blocks[k][-BLOCK:])
+            candidates = [j for j, _ in shared.most_common(VERIFY)]
             best = max(((_jaccard(sh, shingles[j]), -j) for j in candidates), default=None)
             if best and best[0] >= NEAR:
                 found = Repeat(voice.id, records[-best[1]].id, SAME_TEXT, round(best[0], 3))

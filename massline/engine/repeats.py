@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zlib import crc32
 
 from .places import read
 from .text import normalise
@@ -51,9 +52,11 @@ def _jaccard(a: frozenset, b: frozenset) -> float:
 
 
 def _shingles(text: str) -> frozenset[int]:
+    # crc32, not hash(): the smallest hashes pick the lookup keys, and hash() of a str changes
+    # from process to process, so the same corpus would find different repeats on each run.
     if len(text) <= SHINGLE:
-        return frozenset({hash(text)})
-    return frozenset(hash(text[i : i + SHINGLE]) for i in range(len(text) - SHINGLE + 1))
+        return frozenset({crc32(text.encode())})
+    return frozenset(crc32(text[i : i + SHINGLE].encode()) for i in range(len(text) - SHINGLE + 1))
 
 
 def find_repeats(

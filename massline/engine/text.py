@@ -47,7 +47,8 @@ PLACE_SUFFIXES: dict[str, tuple[str, ...]] = {
     ),
     "institution": _words(
         "学校 小学 中学 高中 初中 大学 学院 幼儿园 医院 人民医院 卫生院 诊所 养老院 敬老院 "
-        "中心小学 公司 有限公司 有限责任公司 集团 银行 酒店 宾馆 工厂 厂 超市 加油站 检测站 "
+        "中心小学 实验小学 实验中学 "
+        "公司 有限公司 有限责任公司 集团 银行 酒店 宾馆 工厂 厂 超市 加油站 检测站 "
         "服务中心 便民服务中心 卫生服务中心 服务站 社保服务站 药房 药店 店 小吃店 面馆 饭店 "
         "餐馆 餐厅 酒楼 大排档 网吧 商店 商行 商场 便利店 美容院 理发店 足浴店 汽修厂"
     ),
@@ -256,8 +257,13 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
     out: list[str] = []
     for word in words:
         suffix = suffix_of(word)
-        # a bare suffix, or a common word ending in one: (东湖) 实验学校, (翠湖) 农贸市场
-        if suffix and (word == suffix or len(suffix) > 1 and is_common(word)):
+        # a bare suffix, a common word ending in one, (东湖) 实验学校, (翠湖) 农贸市场, or a
+        # village name cut in two: (孔家) 沟村
+        if suffix and (
+            word == suffix
+            or (len(suffix) > 1 and is_common(word))
+            or (len(word) == 2 and SUFFIX_KIND[suffix] == "village")
+        ):
             company = suffix.endswith(("公司", "集团"))
             parts, chars = (4, 10) if company else (2, 6)
             name: list[str] = []

@@ -1,0 +1,630 @@
+"""Hot issues: many people, one place or group, one problem, within days.
+
+The usual tools get this wrong on real message boards. Topic models (LDA, BERTopic) return
+*themes* ("schools", "the subway") that outrank the real issues; clustering a whole corpus
+by word vectors splits one issue when people word it differently and ranks a sharp issue
+of ten people at one school below generic chatter. massline starts from the other half of
+a hot issue, the place:
+
+1. **Read** each voice once (:func:`massline.engine.places.read`): its words, the place it
+   is about, the group it speaks for, its kind.
+2. **Anchor** it: the place it names (variants such as 魅力之城小区 / 魅力之城 are one
+   anchor), else the group (学生, 业主 …), else nothing.
+3. **Problem words**: its words without the place, area codes, group words and numbers,
+   each weighted by its inverse document frequency over the corpus (rare words tell one
+   problem from another; 问题, 解决 do not).
+4. **Attach**, in time order, to the most similar open issue *of the same anchor*
+   (cosine of problem words against the issue's summed words, at least
+   :data:`THRESHOLD` for the kind of anchor, last voice within ``window``), or start a
+   candidate. A shared place is strong evidence, so the bar is low there and people's own
+   wordings still meet; without a place it is high. Only issues sharing a distinctive
+   word are compared, so this stays linear in the number of voices. The same step
+   attaches one new voice as it arrives (:meth:`Concentrator.add`).
+5. **Merge** candidates whose anchors are variants of one place (滨河苑 in 伊景园滨河苑)
+   and whose problems agree, or whose problems are nearly the same whatever the anchor.
+6. **Rank** the candidates raised by at least ``min_people`` distinct people by the
+   heat index (:func:`heat`), and describe each: a title "place + problem", keywords,
+   3–5 representative voices of different people, a per-day trend, an extractive
+   summary and a one-line reason why it is hot.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from itertools import islice
+
+from massline.engine.places import GROUPS, read
+from massline.engine.text import SUFFIX_KIND, Tokenizer, default_tokenizer
+
+#: Cosine of problem words needed to join an issue, by kind of anchor.
+THRESHOLD = {"place": 0.22, "group": 0.45, "": 0.5}
+#: Groups too broad to anchor an issue: everybody is a resident.
+BROAD_GROUPS = frozenset({"居民", "儿童", "老人"})
+#: Cosine needed to merge two candidates whose anchors are variants of one place.
+MERGE_RELATED = 0.2
+#: Cosine needed to merge two candidates whatever their anchors.
+MERGE_ANY = 0.6
+#: The span in which people raising a problem at once count most in the heat index.
+PEAK = timedelta(days=14)
+#: Words shared by more than this share of voices are no evidence of one problem.
+COMMON_SHARE = 0.05
+#: Terms kept in an issue's summed words (the rest weigh little and cost time).
+CENTROID_TERMS = 40
+#: Latest issues looked up per (anchor, word): shared boilerplate cannot go quadratic.
+LOOKUP = 30
+#: Issues scored per voice: those sharing the most distinctive words.
+CANDIDATES = 6
+
+_NUMBER = re.compile(r"[\d.%]+|第\d+|\d+[栋楼号层室元天个月年日号期]")
+_AREA_CODE = re.compile(r"^[A-Z]\d*[省市区县]")
+_GROUP_WORDS = frozenset(w for words in GROUPS.values() for w in words)
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+
+# Words that make an issue more serious: life and safety first, then livelihoods.
+SEVERITY: dict[str, float] = {
+    word: weight
+    for weight, words in (
+        (1.0, "死亡 身亡 死人 生命危险 坍塌 倒塌 火灾 爆炸 中毒 跳楼 自杀 溺水 触电 砸伤 砸到人"),
+        (0.6, "受伤 安全隐患 危险 困人 救命 讨薪 拖欠工资 血汗钱 集体 群体 上访 维权 诈骗"),
+        (0.6, "骗局 跑路 停水 停电 断水 断电 食物中毒 拉肚子"),
+        (0.3, "严重 紧急 老人 孩子 病人 孕妇 残疾 无法休息 睡不着 恶臭"),
+    )
+    for word in words.split(" ")
+}
+_SEVERITY = re.compile("|".join(sorted(map(re.escape, SEVERITY), key=len, reverse=True)))
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceRecord:
+    """One voice as concentration needs it.
+
+    ``text`` is the subject and body joined; ``person`` a person key ("" if unknown);
+    ``likes`` and ``dislikes`` where the channel has them; ``category`` if known.
+    """
+
+    id: object
+    text: str
+    at: datetime
+    person: str = ""
+    likes: int = 0
+    dislikes: int = 0
+    category: str | None = None
+
+
+@dataclass(slots=True)
+class Reading:
+    """What concentration keeps of a read voice."""
+
+    record: VoiceRecord
+    anchor: str  #: canonical place, ``group:学生``, or "" for none
+    place: str | None  #: the place as written
+    group: str | None
+    kind: str  #: as :func:`massline.engine.places.guess_kind`
+    terms: tuple[str, ...]  #: problem words, in order of first use, each once
+    severity: float
+
+
+def anchor_of(place: str | None, group: str | None) -> str:
+    """The anchor of a voice: its place without a generic 小区/社区 ending, else its group
+    unless a broad one (:data:`BROAD_GROUPS`), else ""."""
+    if place and not _AREA_CODE.fullmatch(place):
+        for generic in ("小区", "社区"):
+            if place.endswith(generic) and len(place) - len(generic) >= 2:
+                return place[: -len(generic)]
+        return place
+    return f"group:{group}" if group and group not in BROAD_GROUPS else ""
+
+
+def _kind_of_anchor(anchor: str) -> str:
+    return "group" if anchor.startswith("group:") else "place" if anchor else ""
+
+
+def reading_of(record: VoiceRecord, tokenizer: Tokenizer | None = None) -> Reading:
+    """Read one voice for concentration (normalise and segment once)."""
+    r = read(record.text, tokenizer)
+    anchor = anchor_of(r.place, r.group)
+    drop = {r.place, anchor}
+    terms = dict.fromkeys(
+        sys.intern(t)
+        for t in r.tokens
+        if t not in drop
+        and len(t) > 1
+        and t not in _GROUP_WORDS
+        and not _NUMBER.fullmatch(t)
+        and not _AREA_CODE.match(t)
+        and not (anchor and anchor in t)
+    )
+    hits = [SEVERITY[m] for m in _SEVERITY.findall(r.text)]
+    return Reading(
+        record, sys.intern(anchor), r.place, r.group, r.kind, tuple(terms), max(hits, default=0.0)
+    )
+
+
+def idf_table(readings: Iterable[Reading]) -> tuple[dict[str, float], int]:
+    """Inverse document frequency of each problem word over ``readings``, and their count."""
+    df: Counter[str] = Counter()
+    n = 0
+    for reading in readings:
+        df.update(reading.terms)
+        n += 1
+    return {t: math.log((n + 1) / (c + 1)) + 1 for t, c in df.items()}, n
+
+
+@dataclass(eq=False)
+class Cluster:
+    """A candidate hot issue: voices of one anchor about one problem."""
+
+    anchor: str
+    members: list[Reading] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)  #: summed unit vectors
+    first: datetime | None = None
+    last: datetime | None = None
+    _norm: float = 0.0
+
+    def similarity(self, vector: dict[str, float]) -> float:
+        """Cosine between a voice's unit vector and this issue's summed words."""
+        if not self._norm:
+            return 0.0
+        w = self.weights
+        return sum(x * w[t] for t, x in vector.items() if t in w) / self._norm
+
+    def add(self, reading: Reading, vector: dict[str, float]) -> None:
+        self.members.append(reading)
+        w = self.weights
+        for t, x in vector.items():
+            w[t] = w.get(t, 0.0) + x
+        if len(w) > 2 * CENTROID_TERMS:
+            self.weights = w = dict(Counter(w).most_common(CENTROID_TERMS))
+        self._norm = math.sqrt(sum(x * x for x in w.values()))
+        at = reading.record.at
+        self.first = at if self.first is None or at < self.first else self.first
+        self.last = at if self.last is None or at > self.last else self.last
+
+    def absorb(self, other: Cluster) -> None:
+        """Take ``other``'s voices (after a merge)."""
+        self.members.extend(other.members)
+        for t, x in other.weights.items():
+            self.weights[t] = self.weights.get(t, 0.0) + x
+        self.weights = dict(Counter(self.weights).most_common(CENTROID_TERMS))
+        self._norm = math.sqrt(sum(x * x for x in self.weights.values()))
+        self.first = min(self.first, other.first)
+        self.last = max(self.last, other.last)
+        # the place most of its voices name; a group or nothing only when none names one
+        anchors = Counter(m.anchor for m in self.members)
+        self.anchor = max(
+            anchors, key=lambda a: (_kind_of_anchor(a) == "place", bool(a), anchors[a])
+        )
+
+    def cosine(self, other: Cluster) -> float:
+        if not (self._norm and other._norm):
+            return 0.0
+        a, b = (self.weights, other.weights)
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(x * b[t] for t, x in a.items() if t in b) / (self._norm * other._norm)
+
+    @property
+    def people(self) -> int:
+        """Distinct people: person keys, and each anonymous voice with a text of its own."""
+        keys = {m.record.person for m in self.members if m.record.person}
+        anonymous = {m.terms for m in self.members if not m.record.person}
+        return len(keys) + len(anonymous)
+
+
+class Concentrator:
+    """Attaches voices, in time order, to candidate hot issues.
+
+    Parameters
+    ----------
+    idf
+        Inverse document frequencies of problem words (:func:`idf_table`); words not in it
+        weigh as the rarest. Empty at first: the weights then treat every word alike.
+    documents
+        How many voices ``idf`` was computed from (to tell common words).
+    window
+        The longest quiet gap within one issue.
+    tokenizer
+        One that knows the deployment's learned place names, or the default one.
+    """
+
+    def __init__(
+        self,
+        idf: dict[str, float] | None = None,
+        documents: int = 0,
+        *,
+        window: timedelta = timedelta(days=30),
+        tokenizer: Tokenizer | None = None,
+    ) -> None:
+        self.idf = idf or {}
+        self.window = window
+        self.tokenizer = tokenizer or default_tokenizer()
+        self.clusters: list[Cluster] = []
+        self._rare = math.log(documents + 1) + 1 if documents else 1.0
+        # A word is distinctive when fewer than COMMON_SHARE of voices have it.
+        self._distinctive = math.log(1 / COMMON_SHARE) + 1 if documents else 0.0
+        # (anchor, distinctive word) → the issues using it, latest last
+        self._index: dict[tuple[str, str], dict[Cluster, None]] = defaultdict(dict)
+
+    def vector(self, reading: Reading) -> dict[str, float]:
+        """A voice's problem words as a unit vector of idf weights."""
+        idf, rare = self.idf, self._rare
+        vector = {t: idf.get(t, rare) for t in reading.terms}
+        norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
+        return {t: x / norm for t, x in vector.items()}
+
+    def add(self, voice: VoiceRecord | Reading) -> Cluster | None:
+        """Attach one voice to the most similar open issue of its anchor, or start one.
+
+        Praise raises no problem: it joins nothing (``None``).
+        """
+        reading = voice if isinstance(voice, Reading) else reading_of(voice, self.tokenizer)
+        if reading.kind == "praise":
+            return None
+        vector = self.vector(reading)
+        at = reading.record.at
+        keys = [
+            (reading.anchor, t)
+            for t in reading.terms
+            if self.idf.get(t, self._rare) >= self._distinctive
+        ]
+        shared: Counter[int] = Counter()
+        by_id: dict[int, Cluster] = {}
+        for key in keys:
+            for cluster in islice(reversed(self._index.get(key, {})), LOOKUP):
+                if at - cluster.last <= self.window and cluster.last - at <= self.window:
+                    shared[id(cluster)] += 1
+                    by_id[id(cluster)] = cluster
+        threshold = THRESHOLD[_kind_of_anchor(reading.anchor)]
+        best, best_score = None, threshold
+        for cid, _ in shared.most_common(CANDIDATES):
+            score = by_id[cid].similarity(vector)
+            if score >= best_score:
+                best, best_score = by_id[cid], score
+        if best is None:
+            best = Cluster(reading.anchor)
+            self.clusters.append(best)
+        best.add(reading, vector)
+        for key in keys:
+            bucket = self._index[key]
+            bucket.pop(best, None)  # to the end: the latest
+            bucket[best] = None
+        return best
+
+    def merge(self) -> None:
+        """Merge candidates whose anchors are variants of one place and whose problems
+        agree, or whose problems are nearly the same whatever their anchors."""
+        # Voices that name no place stay apart: whatever they share is a theme, not a place.
+        grown = sorted(
+            (c for c in self.clusters if len(c.members) > 1 and c.anchor),
+            key=lambda c: -len(c.members),
+        )
+        by_term: dict[str, list[Cluster]] = defaultdict(list)
+        merged: set[int] = set()
+        for cluster in grown:
+            top = [t for t, _ in Counter(cluster.weights).most_common(5)]
+            into = None
+            seen: set[int] = set()
+            for t in top:
+                for other in by_term[t]:
+                    if id(other) in seen or id(other) in merged:
+                        continue
+                    seen.add(id(other))
+                    if not _overlap(cluster, other, self.window):
+                        continue
+                    need = MERGE_RELATED if _related(cluster.anchor, other.anchor) else MERGE_ANY
+                    if cluster.cosine(other) >= need:
+                        into = other
+                        break
+                if into:
+                    break
+            if into:
+                into.absorb(cluster)
+                merged.add(id(cluster))
+            else:
+                for t in top:
+                    by_term[t].append(cluster)
+        self.clusters = [c for c in self.clusters if id(c) not in merged]
+
+    def hot_issues(
+        self, *, until: datetime | None = None, min_people: int = 3, top: int | None = None
+    ) -> list[HotIssue]:
+        """The candidates raised by at least ``min_people`` people, hottest first."""
+        if until is None:
+            until = max((c.last for c in self.clusters), default=None)
+        usual: Counter[str] = Counter()  # voices per anchor: the usual talk about a place
+        span_days = 1.0
+        if self.clusters:
+            first = min(c.first for c in self.clusters)
+            span_days = max((until - first).total_seconds() / 86400, 1.0)
+            for c in self.clusters:
+                usual[c.anchor] += len(c.members)
+        issues = [
+            describe(c, self, until, usual[c.anchor] / span_days)
+            for c in self.clusters
+            if c.anchor and c.people >= min_people
+        ]
+        issues.sort(key=lambda issue: (-issue.heat, -issue.people, issue.start))
+        return issues[:top] if top else issues
+
+
+def _overlap(a: Cluster, b: Cluster, window: timedelta) -> bool:
+    return a.first - window <= b.last and b.first - window <= a.last
+
+
+def _related(a: str, b: str) -> bool:
+    """Whether two anchors may name one place (滨河苑, 伊景园滨河苑)."""
+    if a == b:
+        return True
+    if a.startswith("group:") or b.startswith("group:"):
+        return False
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 2 and short in long
+
+
+@dataclass
+class HotIssue:
+    """A hot issue as people see it."""
+
+    anchor: str  #: the place or ``group:…``
+    title: str  #: "place/group + problem"
+    keywords: list[str]
+    start: datetime
+    end: datetime
+    voice_ids: list[object]  #: in time order
+    representatives: list[object]  #: 3–5 voices of different people, most typical first
+    trend: list[tuple[date, int]]  #: voices per day, start to end
+    people: int  #: distinct people in all
+    peak_people: int  #: distinct people within the busiest :data:`PEAK`
+    voices: int
+    endorsements: int  #: likes less dislikes
+    burst: float  #: the busiest week against the usual level at this place
+    severity: float  #: 0 (none) to 1 (life and safety)
+    heat: float
+    why: str  #: one line: why it is hot
+    summary: str  #: extractive
+    category: str | None = None  #: the most common known category of its voices
+    terms: dict[str, float] = field(default_factory=dict, repr=False)  #: for attaching
+
+    @property
+    def place(self) -> str:
+        """The place or group, as shown to people."""
+        return self.anchor.removeprefix("group:")
+
+
+def heat(
+    peak_people: int,
+    people: int,
+    voices: int,
+    endorsements: int,
+    burst: float,
+    severity: float,
+    days_since_last: float,
+    half_life: float = 30.0,
+) -> float:
+    """The heat index of a hot issue, 0 and up (about 100 for a big, fresh, serious one).
+
+    ``10·ln(1+peak people) + 2·ln(1+other people) + 3·ln(1+extra voices)
+    + 2·ln(1+endorsements/10)``, where peak people are those within the busiest
+    :data:`PEAK` (a problem many people raise *at once*), other people the rest, extra
+    voices those beyond one per person (people who call again); then multiplied by
+
+    - ``0.5 + 0.5·min(ln(1+burst)/ln 9, 1)``: the burst, the busiest week against the usual
+      level of talk about the place: eight times the usual or more counts in full, a
+      chronic problem (the busiest week no busier than usual) about two thirds, so a
+      sudden problem outranks a chronic one of the same size;
+    - ``1 + 0.5·severity``: life and safety (1) lift it by half, livelihoods (0.6) less;
+    - ``0.7 + 0.3·0.5^(days since the last voice / half_life)``: an issue nobody raised for
+      a month counts 85 %, a long-quiet one 70 %.
+
+    Distinct people weigh most: ten people about one school outrank thirty posts by three.
+    """
+    base = (
+        10 * math.log1p(peak_people)
+        + 2 * math.log1p(max(people - peak_people, 0))
+        + 3 * math.log1p(max(voices - people, 0))
+        + 2 * math.log1p(max(endorsements, 0) / 10)
+    )
+    lift = (0.5 + 0.5 * min(math.log1p(burst) / math.log(9), 1)) * (1 + 0.5 * severity)
+    fresh = 0.7 + 0.3 * 0.5 ** (max(days_since_last, 0) / half_life)
+    return round(base * lift * fresh, 1)
+
+
+def _who(reading: Reading) -> object:
+    """The person behind a voice: their key, or for an anonymous voice its words."""
+    return reading.record.person or reading.terms
+
+
+def _peak(members: Sequence[Reading], span: timedelta) -> int:
+    """Distinct people within the busiest ``span`` of time (members in time order)."""
+    best = left = 0
+    for right, m in enumerate(members):
+        while m.record.at - members[left].record.at > span:
+            left += 1
+        best = max(best, len({_who(x) for x in members[left : right + 1]}))
+    return best
+
+
+def describe(cluster: Cluster, c: Concentrator, until: datetime, usual_per_day: float) -> HotIssue:
+    """Title, keywords, representatives, trend, heat and reasons of one candidate.
+
+    ``usual_per_day`` is how many voices a day name this issue's place, all problems
+    together, over the whole period: the level a burst is measured against.
+    """
+    members = sorted(cluster.members, key=lambda m: m.record.at)
+    keywords = _keywords(cluster.weights)
+    place = _place_label(cluster.anchor, members)
+
+    # Most typical first, one voice per person.
+    scored = sorted(members, key=lambda m: -cluster.similarity(c.vector(m)))
+    representatives, people_seen = [], set()
+    for m in scored:
+        if _who(m) not in people_seen:
+            people_seen.add(_who(m))
+            representatives.append(m.record.id)
+        if len(representatives) == 5:
+            break
+
+    days = Counter(m.record.at.date() for m in members)
+    start, end = members[0].record.at, members[-1].record.at
+    trend = [
+        (day, days.get(day, 0))
+        for day in (start.date() + timedelta(days=i) for i in range((end - start).days + 2))
+        if day <= end.date()
+    ]
+    week = max(sum(n for _, n in trend[i : i + 7]) for i in range(len(trend)))
+    burst = week / (7 * usual_per_day + 1)
+    peak_people = _peak(members, PEAK)
+    people = cluster.people
+    endorsements = sum(m.record.likes - m.record.dislikes for m in members)
+    severity = sum(m.severity for m in members) / len(members)
+    days_since = (until - end).total_seconds() / 86400
+    value = heat(peak_people, people, len(members), endorsements, burst, severity, days_since)
+    categories = Counter(m.record.category for m in members if m.record.category)
+    return HotIssue(
+        anchor=cluster.anchor,
+        title=f"{place} {_problem_phrase(keywords, scored[0])}".strip(),
+        keywords=keywords,
+        start=start,
+        end=end,
+        voice_ids=[m.record.id for m in members],
+        representatives=representatives,
+        trend=trend,
+        people=people,
+        peak_people=peak_people,
+        voices=len(members),
+        endorsements=endorsements,
+        burst=round(burst, 1),
+        severity=round(severity, 2),
+        heat=value,
+        why=_why(cluster.people, len(members), trend, burst, endorsements, severity, members),
+        summary=_summary(cluster, scored[:5], c),
+        category=categories.most_common(1)[0][0] if categories else None,
+        terms=dict(cluster.weights),
+    )
+
+
+def _keywords(weights: dict[str, float], n: int = 5) -> list[str]:
+    """The issue's strongest words, none a part of a stronger one (拖欠工资, not also 工资)."""
+    chosen: list[str] = []
+    for term, _ in Counter(weights).most_common(3 * n):
+        if not any(term in other or other in term for other in chosen):
+            chosen.append(term)
+        if len(chosen) == n:
+            break
+    return chosen
+
+
+def _place_label(anchor: str, members: Sequence[Reading]) -> str:
+    """The place as people most often write it (魅力之城小区 rather than the anchor 魅力之城)."""
+    if anchor.startswith("group:"):
+        return anchor.removeprefix("group:")
+    written = Counter(m.place for m in members if m.place)
+    return written.most_common(1)[0][0] if written else anchor
+
+
+def _problem_phrase(keywords: list[str], typical: Reading) -> str:
+    """The two strongest problem words, in the order the most typical voice says them."""
+    order = {t: i for i, t in enumerate(typical.terms)}
+    chosen = [k for k in keywords[:3] if k not in SUFFIX_KIND][:2]
+    return "".join(sorted(chosen, key=lambda k: order.get(k, len(order))))
+
+
+def _why(people, voices, trend, burst, endorsements, severity, members) -> str:
+    """One line, in the product's first language: why this issue is hot."""
+    parts = [f"{people}人反映{voices}次，{len(trend)}天内"]
+    if burst >= 2:
+        parts.append(f"高峰一周为该处平时的{burst:.0f}倍")
+    if endorsements >= 10:
+        parts.append(f"获{endorsements}次点赞")
+    if severity >= 0.3:
+        words = Counter(w for m in members for w in _SEVERITY.findall(m.record.text))
+        parts.append("涉及" + "、".join(w for w, _ in words.most_common(2)))
+    return "；".join(parts)
+
+
+def _summary(cluster: Cluster, typical: Sequence[Reading], c: Concentrator) -> str:
+    """Two sentences from the most typical voices that carry the most of the issue's words."""
+    weights = cluster.weights
+    seen: set[str] = set()
+    best: list[tuple[float, str]] = []
+    for m in typical:
+        for sentence in _SENTENCE.findall(m.record.text):
+            sentence = sentence.strip()
+            if len(sentence) < 6 or sentence in seen:
+                continue
+            seen.add(sentence)
+            words = set(c.tokenizer.tokens(sentence))
+            best.append((sum(weights.get(w, 0.0) for w in words), sentence))
+    best.sort(key=lambda pair: -pair[0])
+    return "".join(s for _, s in best[:2])
+
+
+def find_hot_issues(
+    voices: Iterable[VoiceRecord | Sequence],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    window: timedelta = timedelta(days=30),
+    min_people: int = 3,
+    top: int | None = None,
+    tokenizer: Tokenizer | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[HotIssue]:
+    """Find and rank the hot issues among ``voices``.
+
+    Parameters
+    ----------
+    voices
+        :class:`VoiceRecord` records or tuples ``(id, text, at[, person[, likes[,
+        dislikes[, category]]]])``, in any order.
+    since, until
+        Only voices received in ``[since, until]``; ``until`` is also "now" for recency
+        (the latest voice if not given).
+    window
+        The longest quiet gap within one issue.
+    min_people
+        Fewer distinct people than this make no hot issue.
+    top
+        Keep only the ``top`` hottest.
+    tokenizer
+        One that knows the deployment's learned place names, or the default one.
+    progress
+        Called with the number of voices read so far, now and then (for a progress bar).
+
+    Returns
+    -------
+    list[HotIssue]
+        Hottest first.
+    """
+    records = [v if isinstance(v, VoiceRecord) else VoiceRecord(*v) for v in voices]
+    records = [
+        r for r in records if (since is None or r.at >= since) and (until is None or r.at <= until)
+    ]
+    records.sort(key=lambda r: r.at)
+    readings = read_all(records, tokenizer, progress)
+    idf, n = idf_table(readings)
+    concentrator = Concentrator(idf, n, window=window, tokenizer=tokenizer)
+    for reading in readings:
+        concentrator.add(reading)
+    concentrator.merge()
+    return concentrator.hot_issues(until=until, min_people=min_people, top=top)
+
+
+def read_all(
+    records: Sequence[VoiceRecord],
+    tokenizer: Tokenizer | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Reading]:
+    """Read every voice, reporting progress every thousand."""
+    readings = []
+    for i, record in enumerate(records, 1):
+        readings.append(reading_of(record, tokenizer))
+        if progress and (i % 1000 == 0 or i == len(records)):
+            progress(i)
+    return readings

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN
     "massline.org",
     "massline.voices",
+    "massline.hotissues",
 ]
 
 MIDDLEWARE = [

@@ -21,7 +21,9 @@ a hot issue, the place:
    word are compared, so this stays linear in the number of voices. The same step
    attaches one new voice as it arrives (:meth:`Concentrator.add`).
 5. **Merge** candidates whose anchors are variants of one place (滨河苑 in 伊景园滨河苑)
-   and whose problems agree, or whose problems are nearly the same whatever the anchor.
+   and whose problems agree; never across places (one problem at two places is two
+   issues, and merging them is how themes are made). Cut a long-running issue into its
+   bursts and the chronic rest (:meth:`Concentrator.episodes`).
 6. **Rank** the candidates raised by at least ``min_people`` distinct people by the
    heat index (:func:`heat`), and describe each: a title "place + problem", keywords,
    3–5 representative voices of different people, a per-day trend, an extractive
@@ -31,15 +33,17 @@ a hot issue, the place:
 from __future__ import annotations
 
 import math
+import os
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
+from multiprocessing import get_all_start_methods, get_context
 
-from massline.engine.places import GROUPS, read
+from massline.engine.places import _AREA, GROUPS, read
 from massline.engine.text import SUFFIX_KIND, Tokenizer, default_tokenizer
 
 #: Cosine of problem words needed to join an issue, by kind of anchor.
@@ -48,10 +52,10 @@ THRESHOLD = {"place": 0.22, "group": 0.45, "": 0.5}
 BROAD_GROUPS = frozenset({"居民", "儿童", "老人"})
 #: Cosine needed to merge two candidates whose anchors are variants of one place.
 MERGE_RELATED = 0.2
-#: Cosine needed to merge two candidates whatever their anchors.
-MERGE_ANY = 0.6
 #: The span in which people raising a problem at once count most in the heat index.
 PEAK = timedelta(days=14)
+#: A week this many times an issue's own weekly average is a burst within it.
+BURST = 3
 #: Words shared by more than this share of voices are no evidence of one problem.
 COMMON_SHARE = 0.05
 #: Terms kept in an issue's summed words (the rest weigh little and cost time).
@@ -113,7 +117,7 @@ class Reading:
 def anchor_of(place: str | None, group: str | None) -> str:
     """The anchor of a voice: its place without a generic 小区/社区 ending, else its group
     unless a broad one (:data:`BROAD_GROUPS`), else ""."""
-    if place and not _AREA_CODE.fullmatch(place):
+    if place and not _AREA.match(place):
         for generic in ("小区", "社区"):
             if place.endswith(generic) and len(place) - len(generic) >= 2:
                 return place[: -len(generic)]
@@ -127,7 +131,13 @@ def _kind_of_anchor(anchor: str) -> str:
 
 def reading_of(record: VoiceRecord, tokenizer: Tokenizer | None = None) -> Reading:
     """Read one voice for concentration (normalise and segment once)."""
-    r = read(record.text, tokenizer)
+    return Reading(record, *_read_text(record.text, tokenizer))
+
+
+def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
+    """A :class:`Reading`'s fields after ``record``: plain data, cheap to send between
+    processes."""
+    r = read(text, tokenizer)
     anchor = anchor_of(r.place, r.group)
     drop = {r.place, anchor}
     terms = dict.fromkeys(
@@ -140,10 +150,8 @@ def reading_of(record: VoiceRecord, tokenizer: Tokenizer | None = None) -> Readi
         and not _AREA_CODE.match(t)
         and not (anchor and anchor in t)
     )
-    hits = [SEVERITY[m] for m in _SEVERITY.findall(r.text)]
-    return Reading(
-        record, sys.intern(anchor), r.place, r.group, r.kind, tuple(terms), max(hits, default=0.0)
-    )
+    severity = max((SEVERITY[m] for m in _SEVERITY.findall(r.text)), default=0.0)
+    return sys.intern(anchor), r.place, r.group, r.kind, tuple(terms), severity
 
 
 def idf_table(readings: Iterable[Reading]) -> tuple[dict[str, float], int]:
@@ -298,7 +306,7 @@ class Concentrator:
 
     def merge(self) -> None:
         """Merge candidates whose anchors are variants of one place and whose problems
-        agree, or whose problems are nearly the same whatever their anchors."""
+        agree (people word one problem differently, and name one place differently)."""
         # Voices that name no place stay apart: whatever they share is a theme, not a place.
         grown = sorted(
             (c for c in self.clusters if len(c.members) > 1 and c.anchor),
@@ -317,8 +325,11 @@ class Concentrator:
                     seen.add(id(other))
                     if not _overlap(cluster, other, self.window):
                         continue
-                    need = MERGE_RELATED if _related(cluster.anchor, other.anchor) else MERGE_ANY
-                    if cluster.cosine(other) >= need:
+                    # Never across places: one problem at two places is two issues.
+                    if (
+                        _related(cluster.anchor, other.anchor)
+                        and cluster.cosine(other) >= MERGE_RELATED
+                    ):
                         into = other
                         break
                 if into:
@@ -345,12 +356,59 @@ class Concentrator:
             for c in self.clusters:
                 usual[c.anchor] += len(c.members)
         issues = [
-            describe(c, self, until, usual[c.anchor] / span_days)
+            describe(part, self, until, usual[c.anchor] / span_days)
             for c in self.clusters
             if c.anchor and c.people >= min_people
+            for part in self.episodes(c, min_people)
+            if part.people >= min_people
         ]
         issues.sort(key=lambda issue: (-issue.heat, -issue.people, issue.start))
         return issues[:top] if top else issues
+
+    def episodes(self, cluster: Cluster, min_people: int = 3) -> list[Cluster]:
+        """A long-running issue cut into its bursts and the chronic rest.
+
+        A place can have a chronic problem (a few complaints a week all year) and, within
+        it, a burst (a stoppage, a flood): the burst is the hot issue. A burst is a week
+        with at least ``min_people`` voices and :data:`BURST` times the issue's own weekly
+        average; bursts less than a week apart are one. Short issues stay whole.
+        """
+        members = sorted(cluster.members, key=lambda m: m.record.at)
+        days = Counter(m.record.at.date() for m in members)
+        start, end = members[0].record.at.date(), members[-1].record.at.date()
+        span = (end - start).days + 1
+        if span <= 4 * 7 or len(members) < 2 * min_people:
+            return [cluster]
+        need = max(min_people, BURST * 7 * len(members) / span)
+        hot: set[date] = set()
+        week = deque(maxlen=7)
+        for i in range(span):
+            day = start + timedelta(days=i)
+            week.append(days.get(day, 0))
+            if sum(week) >= need:
+                hot.update(d for d in (day - timedelta(days=k) for k in range(7)) if d in days)
+        if not hot:
+            return [cluster]
+        bursts: list[list[Reading]] = []
+        rest: list[Reading] = []
+        previous: date | None = None
+        for m in members:
+            day = m.record.at.date()
+            if day not in hot:
+                rest.append(m)
+                continue
+            if previous is None or (day - previous).days > 7:
+                bursts.append([])
+            bursts[-1].append(m)
+            previous = day
+        parts = []
+        for group in (*bursts, rest):
+            if group:
+                part = Cluster(cluster.anchor)
+                for m in group:
+                    part.add(m, self.vector(m))
+                parts.append(part)
+        return parts
 
 
 def _overlap(a: Cluster, b: Cluster, window: timedelta) -> bool:
@@ -616,15 +674,54 @@ def find_hot_issues(
     return concentrator.hot_issues(until=until, min_people=min_people, top=top)
 
 
+#: Fewer voices than this are read in this process: starting workers costs about a second.
+PARALLEL_FROM = 20_000
+_CHUNK = 2_000
+
+
 def read_all(
     records: Sequence[VoiceRecord],
     tokenizer: Tokenizer | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> list[Reading]:
-    """Read every voice, reporting progress every thousand."""
-    readings = []
-    for i, record in enumerate(records, 1):
-        readings.append(reading_of(record, tokenizer))
-        if progress and (i % 1000 == 0 or i == len(records)):
+    """Read every voice, reporting progress every thousand or so.
+
+    Large inputs are read by ``workers`` processes (one per core by default): segmenting
+    is most of the time concentration takes, and it parallelises perfectly.
+    """
+    workers = workers or os.cpu_count() or 1
+    texts = [r.text for r in records]
+    if workers == 1 or len(records) < PARALLEL_FROM or "fork" not in get_all_start_methods():
+        fields = _read_chunk(texts, tokenizer, progress)
+    else:
+        chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
+        words = sorted(tokenizer.places) if tokenizer else []
+        fields = []
+        with get_context("fork").Pool(workers, _start_worker, (words,)) as pool:
+            for chunk in pool.imap(_read_in_worker, chunks):
+                fields.extend(chunk)
+                if progress:
+                    progress(len(fields))
+    return [Reading(record, *f) for record, f in zip(records, fields, strict=True)]
+
+
+def _read_chunk(texts, tokenizer, progress=None) -> list[tuple]:
+    out = []
+    for i, text in enumerate(texts, 1):
+        out.append(_read_text(text, tokenizer))
+        if progress and (i % 1000 == 0 or i == len(texts)):
             progress(i)
-    return readings
+    return out
+
+
+_worker_tokenizer: Tokenizer | None = None
+
+
+def _start_worker(words: list[str]) -> None:
+    global _worker_tokenizer
+    _worker_tokenizer = Tokenizer(words) if words else None
+
+
+def _read_in_worker(texts: list[str]) -> list[tuple]:
+    return _read_chunk(texts, _worker_tokenizer)

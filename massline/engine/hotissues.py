@@ -58,6 +58,7 @@ PEAK = timedelta(days=14)
 BURST = 3
 #: Words shared by more than this share of voices are no evidence of one problem.
 COMMON_SHARE = 0.05
+COMMON_LEAST = 50
 #: Terms kept in an issue's summed words (the rest weigh little and cost time).
 CENTROID_TERMS = 40
 #: Latest issues looked up per (anchor, word): shared boilerplate cannot go quadratic.
@@ -254,8 +255,10 @@ class Concentrator:
         self.tokenizer = tokenizer or default_tokenizer()
         self.clusters: list[Cluster] = []
         self._rare = math.log(documents + 1) + 1 if documents else 1.0
-        # A word is distinctive when fewer than COMMON_SHARE of voices have it.
-        self._distinctive = math.log(1 / COMMON_SHARE) + 1 if documents else 0.0
+        # A word is distinctive unless more than COMMON_SHARE of voices, and more than
+        # COMMON_LEAST, have it (in a small corpus nothing is common).
+        common = max(COMMON_SHARE * documents, COMMON_LEAST)
+        self._distinctive = math.log((documents + 1) / (common + 1)) + 1
         # (anchor, distinctive word) → the issues using it, latest last
         self._index: dict[tuple[str, str], dict[Cluster, None]] = defaultdict(dict)
 
@@ -642,8 +645,9 @@ def find_hot_issues(
         :class:`VoiceRecord` records or tuples ``(id, text, at[, person[, likes[,
         dislikes[, category]]]])``, in any order.
     since, until
-        Only voices received in ``[since, until]``; ``until`` is also "now" for recency
-        (the latest voice if not given).
+        Only voices received in ``[since, until]`` make hot issues; the others still tell
+        which words are common. ``until`` is also "now" for recency (the latest voice if
+        not given).
     window
         The longest quiet gap within one issue.
     min_people
@@ -660,16 +664,16 @@ def find_hot_issues(
     list[HotIssue]
         Hottest first.
     """
-    records = [v if isinstance(v, VoiceRecord) else VoiceRecord(*v) for v in voices]
-    records = [
-        r for r in records if (since is None or r.at >= since) and (until is None or r.at <= until)
-    ]
-    records.sort(key=lambda r: r.at)
+    records = sorted(
+        (v if isinstance(v, VoiceRecord) else VoiceRecord(*v) for v in voices), key=lambda r: r.at
+    )
     readings = read_all(records, tokenizer, progress)
-    idf, n = idf_table(readings)
+    idf, n = idf_table(readings)  # all voices given tell which words are common
     concentrator = Concentrator(idf, n, window=window, tokenizer=tokenizer)
     for reading in readings:
-        concentrator.add(reading)
+        at = reading.record.at
+        if (since is None or at >= since) and (until is None or at <= until):
+            concentrator.add(reading)
     concentrator.merge()
     return concentrator.hot_issues(until=until, min_people=min_people, top=top)
 

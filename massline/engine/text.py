@@ -73,6 +73,9 @@ _NOT_A_NAME = set(
     )
 )
 
+# Characters no name starts with: pronouns, particles and the verbs before a place.
+_NEVER_FIRST = set("我你他她它的了在是住到从对把被让给往向和与及或该这那此其")
+
 # A bus or metro line (81路, K66路公交, 地铁3号线) is a place people complain about.
 _LINE = r"(?:地铁)?\d+号线|[A-Z]?\d+路(?:公交车|公交|社区巴士|巴士)?"
 LINE = re.compile(_LINE)
@@ -280,6 +283,8 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
             if name and len(name[0]) > 2 and name[0][0] in _NOT_A_NAME:
                 out.append(name[0][0])  # jieba guessed a word across a verb: 走潇楚 南路
                 name[0] = name[0][1:]
+            while name and name[0][0] in _NEVER_FIRST:  # 我住 云栖 雅苑: 我住 is no name
+                out.append(name.pop(0))
             word = "".join(name) + word
         out.append(word)
     return out

@@ -10,7 +10,7 @@ from massline.engine.text import Tokenizer, normalise, tokens
 
 
 def test_the_engine_runs_without_django():
-    code = "import sys, massline.engine.places; print('django' in sys.modules)"
+    code = "import sys, massline.engine.hotissues; print('django' in sys.modules)"
     python = [sys.executable, "-c", code]
     out = subprocess.run(python, capture_output=True, text=True, check=True).stdout  # noqa: S603
     assert out.strip() == "False"

@@ -3,6 +3,8 @@
 Permissions say *what* a role may do; ``Voice.objects.visible_to`` says *to which voices*.
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 
 OPERATOR = "operator"  # 接线员: takes calls and visits, enters and imports voices
@@ -11,6 +13,17 @@ LEADER = "leader"  # 领导: oversees an area and owns hard cases
 ADMINISTRATOR = "administrator"  # 管理员: reference data, accounts, imports
 AUDITOR = "auditor"  # 审计员: reads the access log, never the clear personal data
 
+# Hot issues: everyone reads those with voices they may see; operators, leaders and
+# administrators act on them (merge, split, rename, dismiss) and run a recomputation;
+# whoever reads a voice's text closely may correct its category; auditors only read.
+SEE_HOT_ISSUES = ["hotissues.view_hotissue", "hotissues.view_issueaction"]
+ACT_ON_HOT_ISSUES = [
+    *SEE_HOT_ISSUES,
+    "hotissues.change_hotissue",
+    "hotissues.run_recomputation",
+    "voices.add_categorycorrection",
+]
+
 PERMISSIONS = {
     OPERATOR: [
         "voices.add_voice",
@@ -18,27 +31,40 @@ PERMISSIONS = {
         "voices.change_voice",
         "voices.reveal_person",
         "voices.import_voices",
+        *ACT_ON_HOT_ISSUES,
     ],
-    HANDLER: ["voices.view_voice", "voices.reveal_person"],
-    LEADER: ["voices.view_voice", "voices.reveal_person"],
+    HANDLER: [
+        "voices.view_voice",
+        "voices.reveal_person",
+        *SEE_HOT_ISSUES,
+        "voices.add_categorycorrection",
+    ],
+    LEADER: ["voices.view_voice", "voices.reveal_person", *ACT_ON_HOT_ISSUES],
     ADMINISTRATOR: [
         "voices.view_voice",
         "voices.import_voices",
         "voices.add_apitoken",
         "voices.view_apitoken",
         "voices.change_apitoken",
+        *ACT_ON_HOT_ISSUES,
         *(
             f"org.{action}_{model}"
             for action in ("add", "change", "view", "delete")
             for model in ("area", "category", "department", "staff")
         ),
     ],
-    AUDITOR: ["voices.view_voice", "voices.view_personaldataaccess"],
+    AUDITOR: ["voices.view_voice", "voices.view_personaldataaccess", *SEE_HOT_ISSUES],
 }
 
 
 def ensure_roles(**kwargs) -> None:
-    """Create the role groups and give each exactly its permissions (a post_migrate hook)."""
+    """Create the role groups and give each exactly its permissions (a post_migrate hook).
+
+    Runs after the voices app migrates; apps installed later get their permissions here
+    first, so every role can name them.
+    """
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
     for role, names in PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role)
         perms = []

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -222,11 +223,43 @@ class Voice(models.Model):
         )
         return {"name": self.name, "phone": self.phone, "address": self.address}
 
+    def correct_category(self, user, category: Category) -> "CategoryCorrection":
+        """Set the right category and keep the correction (it trains the classifier)."""
+        if category.pk == self.category_id:
+            raise ValidationError(_("The voice already has this category."), code="same")
+        correction = CategoryCorrection.objects.create(
+            voice=self, old_id=self.category_id, new=category, user=user
+        )
+        self.category = category
+        self.save(update_fields=["category"])
+        return correction
+
     def can_reveal(self, user) -> bool:
         return (
             user.has_perm("voices.reveal_person")
             and Voice.objects.visible_to(user).filter(pk=self.pk).exists()
         )
+
+
+class CategoryCorrection(models.Model):
+    """A person set a voice's category right: kept, and used to train the classifier
+    (see ``massline.voices.training``)."""
+
+    voice = models.ForeignKey(Voice, models.CASCADE, related_name="category_corrections")
+    old = models.ForeignKey(
+        Category, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("was")
+    )
+    new = models.ForeignKey(Category, models.PROTECT, related_name="+", verbose_name=_("now"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("category correction")
+        verbose_name_plural = _("category corrections")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.voice_id}: {self.old_id} → {self.new_id}"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

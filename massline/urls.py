@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("massline.voices.urls_public")),
     path("staff/", include("massline.voices.urls_staff")),
+    path("staff/hot-issues/", include("massline.hotissues.urls")),
     path("staff/imports/", include("massline.voices.urls_import")),
     path("api/", include("massline.voices.urls_api")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

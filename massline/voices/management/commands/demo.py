@@ -18,10 +18,12 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from massline.hotissues.finding import recompute
+from massline.hotissues.models import HotIssue, IssueAction
 from massline.org import roles
 from massline.org.models import Area, Category, Department, Staff
 from massline.synthetic import City, generate_city, generate_voices
-from massline.voices.models import PersonalDataAccess, Voice, person_key
+from massline.voices.models import CategoryCorrection, PersonalDataAccess, Voice, person_key
 
 SOURCE = "massline-demo"
 EMAIL_DOMAIN = "demo.invalid"  # marks the demo's accounts, so --reset removes only them
@@ -56,6 +58,8 @@ class Command(BaseCommand):
             loaded = Area.objects.filter(code=city.code, name=city.name).exists()
             if not loaded:
                 self.load(city, voices, seed, verbosity)
+        if not loaded and voices:
+            self.concentrate()
         if loaded:
             self.stdout.write(f"The demo data is already loaded ({city.name}); nothing to do.")
             self.stdout.write("Use --reset to delete it and load it again.\n")
@@ -189,6 +193,17 @@ class Command(BaseCommand):
             Voice.objects.bulk_create(batch)
             progress.update(len(batch))
 
+    def concentrate(self) -> None:
+        """Find the hot issues of the last 90 days, so the demo shows them at once (the
+        worker then recomputes them every hour)."""
+        started = time.perf_counter()
+        run = recompute(90)
+        hot = HotIssue.objects.filter(status=HotIssue.Status.OPEN).count()
+        self.stdout.write(
+            f"Found {hot} hot issues among the {run.voices_read} voices of the last 90 days "
+            f"in {time.perf_counter() - started:.1f} s."
+        )
+
     # ---- reset ---------------------------------------------------------------------
 
     def reset(self, city: City) -> None:
@@ -204,9 +219,12 @@ class Command(BaseCommand):
         in_city = Q(area__path__startswith=city_area.path) if city_area else Q(pk__in=[])
         try:
             PersonalDataAccess.objects.filter(user__in=users).delete()
+            IssueAction.objects.filter(user__in=users).delete()
+            CategoryCorrection.objects.filter(user__in=users).delete()
             Voice.objects.filter(
                 Q(source=SOURCE) | in_city | Q(department__code__in=codes) | Q(created_by__in=users)
             ).delete()
+            HotIssue.objects.filter(memberships=None).delete()  # their voices were the demo's
             users.delete()
             Department.objects.filter(code__in=codes).delete()
             if city_area:

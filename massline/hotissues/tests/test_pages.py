@@ -204,3 +204,12 @@ def test_every_action_needs_the_csrf_token(people, found):
         assert response.status_code == 403, name
     assert client.post(reverse("hotissue-recompute")).status_code == 403
     assert not IssueAction.objects.exists()
+
+
+def test_the_pages_speak_chinese_first(people, found):
+    client = Client()  # no Accept-Language: the default language
+    client.force_login(people["operator"])
+    listing = client.get(reverse("hotissue-list")).content.decode()
+    assert "热点问题" in listing and "热度" in listing and "立即重新计算" in listing
+    detail = client.get(reverse("hotissue-detail", args=[found["lifts"].pk])).content.decode()
+    assert "处理本问题" in detail and "每日诉求数" in detail and "更正诉求分类" in detail

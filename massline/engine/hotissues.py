@@ -40,10 +40,11 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 
-from massline.engine.places import _AREA, GROUPS, read
+from massline.engine.places import _AREA, GROUPS, is_generic, read
 from massline.engine.text import SUFFIX_KIND, Tokenizer, default_tokenizer
 
 #: Cosine of problem words needed to join an issue, by kind of anchor.
@@ -149,7 +150,7 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
         and t not in _GROUP_WORDS
         and not _NUMBER.fullmatch(t)
         and not _AREA_CODE.match(t)
-        and not (anchor and anchor in t)
+        and not (anchor and (anchor in t or t in anchor))
     )
     severity = max((SEVERITY[m] for m in _SEVERITY.findall(r.text)), default=0.0)
     return sys.intern(anchor), r.place, r.group, r.kind, tuple(terms), severity
@@ -392,18 +393,21 @@ class Concentrator:
                 hot.update(d for d in (day - timedelta(days=k) for k in range(7)) if d in days)
         if not hot:
             return [cluster]
-        bursts: list[list[Reading]] = []
+        # Hot days less than PEAK apart are one burst; its voices are those within a
+        # week of it (its beginning and its tail are quieter than its peak).
+        spans: list[list[date]] = []
+        for day in sorted(hot):
+            if spans and (day - spans[-1][1]).days <= PEAK.days:
+                spans[-1][1] = day
+            else:
+                spans.append([day, day])
+        margin = timedelta(days=7)
+        bursts: list[list[Reading]] = [[] for _ in spans]
         rest: list[Reading] = []
-        previous: date | None = None
         for m in members:
             day = m.record.at.date()
-            if day not in hot:
-                rest.append(m)
-                continue
-            if previous is None or (day - previous).days > 7:
-                bursts.append([])
-            bursts[-1].append(m)
-            previous = day
+            inside = [i for i, (a, b) in enumerate(spans) if a - margin <= day <= b + margin]
+            (bursts[inside[0]] if inside else rest).append(m)
         parts = []
         for group in (*bursts, rest):
             if group:
@@ -425,7 +429,13 @@ def _related(a: str, b: str) -> bool:
     if a.startswith("group:") or b.startswith("group:"):
         return False
     short, long = sorted((a, b), key=len)
-    return len(short) >= 2 and short in long
+    # 政务服务中心 is in every district: which one a voice means is anybody's guess
+    return len(short) >= 2 and short in long and not _generic(short)
+
+
+@cache
+def _generic(anchor: str) -> bool:
+    return is_generic(anchor)
 
 
 @dataclass

@@ -22,11 +22,13 @@ from massline.engine.text import (
     CJK,
     KIND_RANK,
     LINE,
+    NEVER_FIRST,
     SUFFIX_KIND,
     Tokenizer,
     content_words,
     default_tokenizer,
     normalise,
+    stopwords,
     suffix_of,
 )
 
@@ -133,7 +135,63 @@ def _place(words: list[str], tokenizer: Tokenizer) -> str | None:
         else:
             continue
         found.append((rank == _AREA_RANK, not head, rank, position, word))
-    return min(found)[-1] if found else None
+    if not found:
+        return None
+    *_, position, word = min(found)
+    return _qualified(words, position, tokenizer)
+
+
+def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
+    """A generic name (环保科技有限公司, 中医院, 家庄村, 电器商行) with the word before it
+    that tells which one (远航, 西山区, 向, 百家) — when there is such a word: many places
+    share a generic name, and one problem at two of them is two issues."""
+    word = words[position]
+    if position == 0 or not is_generic(word, tokenizer):
+        return word
+    before = words[position - 1]
+    if before in _AREA_ENDS and position > 1:  # 西山 区 中医院: the area, cut in two
+        before = words[position - 2] + before
+    if _AREA.match(before) or _is_qualifier(before, tokenizer):
+        return before + word
+    return word
+
+
+_AREA_ENDS = frozenset("省市区县")
+
+
+def is_generic(word: str, tokenizer: Tokenizer | None = None) -> bool:
+    """Whether a place name is only common words before its suffix (环保科技 有限公司,
+    中 医院, 家庄 村), not a name of its own (云栖 雅苑, 春晓 公寓 are names: a 春晓 is
+    rare enough)."""
+    tokenizer = tokenizer or default_tokenizer()
+    suffix = suffix_of(word)
+    if not suffix or word in tokenizer.places:
+        return False
+    stem = word[: -len(suffix)]
+    return len(stem) <= 1 or all(
+        tokenizer.is_common(part) and tokenizer.is_word(part, _GENERIC)
+        for part in tokenizer.words(stem)
+    )
+
+
+def _is_qualifier(word: str, tokenizer: Tokenizer) -> bool:
+    """Whether ``word`` can be the distinctive part before a generic name: a short Chinese
+    word, not a stop word, a pronoun or a common verb (投诉, 反映 远航物流 …)."""
+    return (
+        bool(_CJK_WORD.fullmatch(word))
+        and len(word) <= 4
+        and word not in stopwords()
+        and word not in SUFFIX_KIND
+        and word[0] not in NEVER_FIRST
+        and not (tokenizer.tag(word).startswith("v") and tokenizer.is_word(word, _COMMON_VERB))
+    )
+
+
+# A word this frequent in jieba's dictionary is common: 环保 and 电器 are, 春晓 is not.
+_GENERIC = 100
+# A verb this frequent is what people do, not a name: 投诉, 反映, 举报 (远航, 联创 are names).
+_COMMON_VERB = 500
+_CJK_WORD = re.compile(rf"[{CJK}]+")
 
 
 # The opening: up to the first sentence end, and no further than this many characters.

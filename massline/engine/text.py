@@ -74,7 +74,7 @@ _NOT_A_NAME = set(
 )
 
 # Characters no name starts with: pronouns, particles and the verbs before a place.
-_NEVER_FIRST = set("我你他她它的了在是住到从对把被让给往向和与及或该这那此其")
+NEVER_FIRST = frozenset("我你他她它的了在是住到从对把被让给往和与及或该这那此其")
 
 # A bus or metro line (81路, K66路公交, 地铁3号线) is a place people complain about.
 _LINE = r"(?:地铁)?\d+号线|[A-Z]?\d+路(?:公交车|公交|社区巴士|巴士)?"
@@ -229,6 +229,10 @@ class Tokenizer:
         words = self._jieba.cut(text, True)
         return bool(words) and len(words[0]) > 1 and all(_is_name_part(word) for word in words)
 
+    def tag(self, word: str) -> str:
+        """jieba's part of speech of a dictionary word ("" for any other word)."""
+        return _tag(word)
+
     def words(self, text: str) -> list[str]:
         """Segment already normalised ``text``, place names glued, nothing dropped."""
         out: list[str] = []
@@ -283,7 +287,7 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
             if name and len(name[0]) > 2 and name[0][0] in _NOT_A_NAME:
                 out.append(name[0][0])  # jieba guessed a word across a verb: 走潇楚 南路
                 name[0] = name[0][1:]
-            while name and name[0][0] in _NEVER_FIRST:  # 我住 云栖 雅苑: 我住 is no name
+            while name and name[0][0] in NEVER_FIRST:  # 我住 云栖 雅苑: 我住 is no name
                 out.append(name.pop(0))
             word = "".join(name) + word
         out.append(word)

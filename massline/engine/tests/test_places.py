@@ -25,9 +25,17 @@ def test_the_place_in_the_subject_wins_over_places_mentioned_later():
 
 
 def test_schools_hospitals_and_companies_are_places():
-    assert extract_place("临江市第三中学周末强制补课") == "第三中学"
+    assert extract_place("第三中学周末强制补课") == "第三中学"
     assert extract_place("恒通房地产开发有限公司拖欠农民工工资") == "恒通房地产开发有限公司"
     assert extract_place("湘雅医院挂号太难") == "湘雅医院"
+
+
+def test_a_generic_name_keeps_the_words_that_tell_which_one():
+    assert extract_place("临江市第三中学周末强制补课") == "临江市第三中学"
+    assert extract_place("西山区中医院看病排队太久") == "西山区中医院"
+    assert extract_place("我在远航环保科技有限公司上班，工资拖了三个月") == "远航环保科技有限公司"
+    assert extract_place("投诉远航物流有限公司拖欠工资") == "远航物流有限公司"
+    assert extract_place("我住云栖雅苑3栋，电梯坏了") == "云栖雅苑"
 
 
 def test_bus_and_metro_lines_are_places():

@@ -316,22 +316,22 @@ class Concentrator:
             (c for c in self.clusters if len(c.members) > 1 and c.anchor),
             key=lambda c: -len(c.members),
         )
-        by_term: dict[str, list[Cluster]] = defaultdict(list)
+        family = _families({c.anchor for c in grown})
+        by_term: dict[tuple[str, str], list[Cluster]] = defaultdict(list)
         merged: set[int] = set()
         for cluster in grown:
-            top = [t for t, _ in Counter(cluster.weights).most_common(5)]
+            home = family[cluster.anchor]
+            top = [(home, t) for t, _ in Counter(cluster.weights).most_common(5)]
             into = None
             seen: set[int] = set()
-            for t in top:
-                for other in by_term[t]:
+            for key in top:
+                for other in by_term[key]:
                     if id(other) in seen or id(other) in merged:
                         continue
                     seen.add(id(other))
-                    if not _overlap(cluster, other, self.window):
-                        continue
-                    # Never across places: one problem at two places is two issues.
                     if (
-                        _related(cluster.anchor, other.anchor)
+                        _overlap(cluster, other, self.window)
+                        and _related(cluster.anchor, other.anchor)
                         and cluster.cosine(other) >= MERGE_RELATED
                     ):
                         into = other
@@ -342,8 +342,8 @@ class Concentrator:
                 into.absorb(cluster)
                 merged.add(id(cluster))
             else:
-                for t in top:
-                    by_term[t].append(cluster)
+                for key in top:
+                    by_term[key].append(cluster)
         self.clusters = [c for c in self.clusters if id(c) not in merged]
 
     def hot_issues(
@@ -416,6 +416,28 @@ class Concentrator:
                     part.add(m, self.vector(m))
                 parts.append(part)
         return parts
+
+
+def _families(anchors: set[str]) -> dict[str, str]:
+    """Each anchor's family: anchors that are variants of one place (滨河苑, 伊景园滨河苑)
+    share one, so only those are compared when merging (never across places)."""
+    parent = {a: a for a in anchors}
+
+    def root(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for anchor in anchors:
+        if anchor.startswith("group:"):
+            continue
+        for i in range(len(anchor)):
+            for j in range(i + 2, len(anchor) + 1):
+                part = anchor[i:j]
+                if part != anchor and part in parent and _related(part, anchor):
+                    parent[root(part)] = root(anchor)
+    return {a: root(a) for a in anchors}
 
 
 def _overlap(a: Cluster, b: Cluster, window: timedelta) -> bool:
@@ -574,7 +596,7 @@ def describe(cluster: Cluster, c: Concentrator, until: datetime, usual_per_day: 
         severity=round(severity, 2),
         heat=value,
         why=_why(cluster.people, len(members), trend, burst, endorsements, severity, members),
-        summary=_summary(cluster, scored[:5], c),
+        summary=_summary(cluster, scored[:5]),
         category=categories.most_common(1)[0][0] if categories else None,
         terms=dict(cluster.weights),
     )
@@ -619,9 +641,9 @@ def _why(people, voices, trend, burst, endorsements, severity, members) -> str:
     return "；".join(parts)
 
 
-def _summary(cluster: Cluster, typical: Sequence[Reading], c: Concentrator) -> str:
+def _summary(cluster: Cluster, typical: Sequence[Reading]) -> str:
     """Two sentences from the most typical voices that carry the most of the issue's words."""
-    weights = cluster.weights
+    words = Counter(cluster.weights).most_common(15)
     seen: set[str] = set()
     best: list[tuple[float, str]] = []
     for m in typical:
@@ -630,8 +652,7 @@ def _summary(cluster: Cluster, typical: Sequence[Reading], c: Concentrator) -> s
             if len(sentence) < 6 or sentence in seen:
                 continue
             seen.add(sentence)
-            words = set(c.tokenizer.tokens(sentence))
-            best.append((sum(weights.get(w, 0.0) for w in words), sentence))
+            best.append((sum(w for t, w in words if t in sentence), sentence))
     best.sort(key=lambda pair: -pair[0])
     return "".join(s for _, s in best[:2])
 

@@ -44,13 +44,18 @@ from functools import cache
 from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 
-from massline.engine.places import _AREA, GROUPS, is_generic, read
-from massline.engine.text import SUFFIX_KIND, Tokenizer, default_tokenizer
+from massline.engine.places import _AREA, _HEAD_TEXT, GROUPS, is_generic, read
+from massline.engine.text import SUFFIX_KIND, Tokenizer, default_tokenizer, suffix_of
 
 #: Cosine of problem words needed to join an issue, by kind of anchor.
 THRESHOLD = {"place": 0.22, "group": 0.45, "": 0.5}
 #: Groups too broad to anchor an issue: everybody is a resident.
 BROAD_GROUPS = frozenset({"居民", "儿童", "老人"})
+#: A place named by this few voices in the whole input is rare; joining one of its issues
+#: then needs only RARE_PLACE times the usual cosine (on a sparse message board people
+#: describe one problem at one place in words that share little else).
+RARE = 20
+RARE_PLACE = 0.5
 #: Cosine needed to merge two candidates whose anchors are variants of one place.
 MERGE_RELATED = 0.2
 #: The span in which people raising a problem at once count most in the heat index.
@@ -68,6 +73,7 @@ LOOKUP = 30
 CANDIDATES = 6
 
 _NUMBER = re.compile(r".*\d.*")  # numbers, dates, buildings: details, not the problem
+_VEHICLE = re.compile(r"(?<=\d路)(?:公交车|公交|社区巴士|巴士)$")
 _AREA_CODE = re.compile(r"^[A-Z]\d*[省市区县]")
 _GROUP_WORDS = frozenset(w for words in GROUPS.values() for w in words)
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
@@ -112,14 +118,16 @@ class Reading:
     place: str | None  #: the place as written
     group: str | None
     kind: str  #: as :func:`massline.engine.places.guess_kind`
-    terms: tuple[str, ...]  #: problem words, in order of first use, each once
+    terms: tuple[str, ...]  #: problem words, each once: the opening sentence's first
     severity: float
+    head: int = 0  #: how many of ``terms`` the opening sentence (usually the subject) has
 
 
 def anchor_of(place: str | None, group: str | None) -> str:
     """The anchor of a voice: its place without a generic 小区/社区 ending, else its group
     unless a broad one (:data:`BROAD_GROUPS`), else ""."""
-    if place and not _AREA.match(place):
+    if place and (suffix_of(place) or not _AREA.match(place)):  # 翠湖小区 is no area
+        place = _VEHICLE.sub("", place)  # 204路公交车, 204路公交, 204路: one line
         for generic in ("小区", "社区"):
             if place.endswith(generic) and len(place) - len(generic) >= 2:
                 return place[: -len(generic)]
@@ -142,18 +150,24 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
     r = read(text, tokenizer)
     anchor = anchor_of(r.place, r.group)
     drop = {r.place, anchor}
-    terms = dict.fromkeys(
-        sys.intern(t)
-        for t in r.tokens
-        if t not in drop
-        and len(t) > 1
-        and t not in _GROUP_WORDS
-        and not _NUMBER.fullmatch(t)
-        and not _AREA_CODE.match(t)
-        and not (anchor and (anchor in t or t in anchor))
+    terms = list(
+        dict.fromkeys(
+            sys.intern(t)
+            for t in r.tokens
+            if t not in drop
+            and len(t) > 1
+            and t not in _GROUP_WORDS
+            and not _NUMBER.fullmatch(t)
+            and not _AREA_CODE.match(t)
+            and not (anchor and (anchor in t or t in anchor))
+        )
     )
+    # The opening sentence (the subject, on a message board) says what the voice is about.
+    opening = _HEAD_TEXT.match(r.text).group()
+    head = [t for t in terms if t in opening]
+    terms = head + [t for t in terms if t not in opening]
     severity = max((SEVERITY[m] for m in _SEVERITY.findall(r.text)), default=0.0)
-    return sys.intern(anchor), r.place, r.group, r.kind, tuple(terms), severity
+    return sys.intern(anchor), r.place, r.group, r.kind, tuple(terms), severity, len(head)
 
 
 def idf_table(readings: Iterable[Reading]) -> tuple[dict[str, float], int]:
@@ -260,13 +274,16 @@ class Concentrator:
         # COMMON_LEAST, have it (in a small corpus nothing is common).
         common = max(COMMON_SHARE * documents, COMMON_LEAST)
         self._distinctive = math.log((documents + 1) / (common + 1)) + 1
+        #: Places few voices name: that two of them name one is strong evidence already.
+        self.rare_places: set[str] = set()
         # (anchor, distinctive word) → the issues using it, latest last
         self._index: dict[tuple[str, str], dict[Cluster, None]] = defaultdict(dict)
 
     def vector(self, reading: Reading) -> dict[str, float]:
-        """A voice's problem words as a unit vector of idf weights."""
-        idf, rare = self.idf, self._rare
-        vector = {t: idf.get(t, rare) for t in reading.terms}
+        """A voice's problem words as a unit vector of idf weights, those of its opening
+        sentence twice."""
+        idf, rare, head = self.idf, self._rare, reading.head
+        vector = {t: idf.get(t, rare) * (2 if i < head else 1) for i, t in enumerate(reading.terms)}
         norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
         return {t: x / norm for t, x in vector.items()}
 
@@ -293,6 +310,8 @@ class Concentrator:
                     shared[id(cluster)] += 1
                     by_id[id(cluster)] = cluster
         threshold = THRESHOLD[_kind_of_anchor(reading.anchor)]
+        if reading.anchor in self.rare_places:
+            threshold *= RARE_PLACE
         best, best_score = None, threshold
         for cid, _ in shared.most_common(CANDIDATES):
             score = by_id[cid].similarity(vector)
@@ -701,6 +720,8 @@ def find_hot_issues(
     readings = read_all(records, tokenizer, progress)
     idf, n = idf_table(readings)  # all voices given tell which words are common
     concentrator = Concentrator(idf, n, window=window, tokenizer=tokenizer)
+    places = Counter(r.anchor for r in readings if _kind_of_anchor(r.anchor) == "place")
+    concentrator.rare_places = {a for a, count in places.items() if count <= RARE}
     for reading in readings:
         at = reading.record.at
         if (since is None or at >= since) and (until is None or at <= until):

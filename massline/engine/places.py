@@ -137,8 +137,14 @@ def _place(words: list[str], tokenizer: Tokenizer) -> str | None:
         found.append((rank == _AREA_RANK, not head, rank, position, word))
     if not found:
         return None
-    *_, position, word = min(found)
-    return _qualified(words, position, tokenizer)
+    found.sort()
+    # A generic name (配套幼儿园, 规划项目) with nothing telling which one is hardly a
+    # place: a specific one further on is better.
+    for *_, position, word in found:
+        name = _qualified(words, position, tokenizer)
+        if name != word or not is_generic(word, tokenizer):
+            return name
+    return found[0][-1]
 
 
 def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
@@ -176,7 +182,8 @@ def is_generic(word: str, tokenizer: Tokenizer | None = None) -> bool:
 
 def _is_qualifier(word: str, tokenizer: Tokenizer) -> bool:
     """Whether ``word`` can be the distinctive part before a generic name: a short Chinese
-    word, not a stop word, a pronoun or a common verb (投诉, 反映 远航物流 …)."""
+    word, not a stop word, a pronoun, a common verb (投诉, 反映 远航物流 …), a localiser
+    (附近) or an everyday word (商业, 配套)."""
     return (
         bool(_CJK_WORD.fullmatch(word))
         and len(word) <= 4
@@ -184,6 +191,8 @@ def _is_qualifier(word: str, tokenizer: Tokenizer) -> bool:
         and word not in SUFFIX_KIND
         and word[0] not in NEVER_FIRST
         and not (tokenizer.tag(word).startswith("v") and tokenizer.is_word(word, _COMMON_VERB))
+        and not tokenizer.tag(word).startswith("f")  # 附近, 周边, 沿江: where, not which
+        and not (tokenizer.is_common(word) and tokenizer.is_word(word, _COMMON_WORD))
     )
 
 
@@ -191,6 +200,8 @@ def _is_qualifier(word: str, tokenizer: Tokenizer) -> bool:
 _GENERIC = 100
 # A verb this frequent is what people do, not a name: 投诉, 反映, 举报 (远航, 联创 are names).
 _COMMON_VERB = 500
+# A word this frequent is everyday language, not a name: 商业, 配套, 市区.
+_COMMON_WORD = 1000
 _CJK_WORD = re.compile(rf"[{CJK}]+")
 
 

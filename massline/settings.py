@@ -169,6 +169,14 @@ IMPORT_MAX_BYTES = envint("MASSLINE_IMPORT_MAX_MB", 200) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Hot issues: how often the background worker recomputes them, in seconds.
+HOTISSUES_EVERY = envint("MASSLINE_HOTISSUES_EVERY", 3600)
+
+# Optional: an OpenAI-compatible endpoint (a local model) that summarises hot issues.
+LLM_URL = os.environ.get("MASSLINE_LLM_URL", "")
+LLM_MODEL = os.environ.get("MASSLINE_LLM_MODEL", "qwen2.5-7b-instruct")
+LLM_API_KEY = envsecret("MASSLINE_LLM_API_KEY")
+
 # Public endpoints: "<count>/<seconds>" per client address.
 PUBLIC_SUBMIT_RATE = os.environ.get("MASSLINE_PUBLIC_SUBMIT_RATE", "5/600")
 PUBLIC_LOOKUP_RATE = os.environ.get("MASSLINE_PUBLIC_LOOKUP_RATE", "20/600")

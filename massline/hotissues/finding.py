@@ -8,6 +8,7 @@ recomputations, with the word weights of the last one.
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from massline.engine.hotissues import (
     idf_table,
     reading_of,
 )
+from massline.engine.summary import MAX_VOICES, llm_summary
 from massline.hotissues.models import (
     MIN_PEOPLE,
     HotIssue,
@@ -185,6 +187,32 @@ def reconcile(found: list[engine.HotIssue], since, now) -> tuple[int, int]:
     return len(new), len(targets)
 
 
+def summarise(limit: int = 20) -> int:
+    """Have the deployment's language model summarise the hottest issues that still carry
+    the extractive summary (``MASSLINE_LLM_URL``; nothing happens without one). Returns how
+    many summaries it wrote; an issue the model fails on keeps its extractive summary."""
+    if not settings.LLM_URL:
+        return 0
+    written = 0
+    issues = HotIssue.objects.filter(status=HotIssue.Status.OPEN, summary_model="")
+    for issue in issues.order_by("-heat")[:limit]:
+        members = issue.memberships.select_related("voice").order_by("-representative")
+        texts = [f"{m.voice.subject}。{m.voice.body}" for m in members[:MAX_VOICES]]
+        summary = llm_summary(
+            issue.title,
+            texts,
+            url=settings.LLM_URL,
+            model=settings.LLM_MODEL,
+            api_key=settings.LLM_API_KEY or "",
+        )
+        if summary:
+            HotIssue.objects.filter(pk=issue.pk).update(
+                summary=summary, summary_model=settings.LLM_MODEL[:100]
+            )
+            written += 1
+    return written
+
+
 def status_after(issue: HotIssue) -> str:
     """A dismissal stands; otherwise enough people make a hot issue."""
     if issue.status == HotIssue.Status.DISMISSED:
@@ -204,7 +232,10 @@ def apply(issue: HotIssue, found: engine.HotIssue) -> None:
     issue.people, issue.peak_people = found.people, found.peak_people
     issue.voice_count, issue.endorsements = found.voices, found.endorsements
     issue.burst, issue.severity = found.burst, found.severity
-    issue.why, issue.summary = found.why[:300], found.summary
+    issue.why = found.why[:300]
+    if not issue.summary_model or issue.voice_count != found.voices:
+        # a model's summary stands while the issue's voices stay the same
+        issue.summary, issue.summary_model = found.summary, ""
     issue.trend = [[day.isoformat(), n] for day, n in found.trend]
     category = int(found.category) if found.category and found.category.isdigit() else None
     issue.category_id = category if Category.objects.filter(pk=category).exists() else None

@@ -73,6 +73,8 @@ class HotIssue(models.Model):
     severity = models.FloatField(default=0)
     why = models.CharField(_("why it is hot"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
+    # The language model that wrote the summary; "" for the engine's extractive one.
+    summary_model = models.CharField(max_length=100, blank=True, editable=False)
     trend = models.JSONField(default=list, blank=True)  # [[ISO date, voices], …]
     category = models.ForeignKey(
         Category,

@@ -7,9 +7,9 @@
 """
 
 import logging
-import os
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -25,7 +25,7 @@ DAYS = 90
 
 def every() -> timedelta:
     """How often the hot issues are recomputed: ``MASSLINE_HOTISSUES_EVERY`` seconds."""
-    return timedelta(seconds=int(os.environ.get("MASSLINE_HOTISSUES_EVERY", "3600")))
+    return timedelta(seconds=settings.HOTISSUES_EVERY)
 
 
 @task()
@@ -36,6 +36,7 @@ def recompute_hot_issues(days: int = DAYS, run_id: int | None = None) -> dict:
         run = Recomputation.objects.create(days=days)
     try:
         run = finding.recompute(days, run=run)
+        finding.summarise()  # with the deployment's language model, if it has one
     except Exception as error:
         Recomputation.objects.filter(pk=run.pk).update(
             status=Recomputation.Status.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]

@@ -1,0 +1,521 @@
+#!/usr/bin/env python3
+"""Hot issues side by side: massline's ``find_hot_issues`` and BERTopic (issue 3).
+
+    .venv/bin/python bench/hotissues_compare.py [--n 20000] [--seed 0] [--umap-seed S]
+                                                [--min-people N]
+
+Runs, on the same corpora, from raw text to ranked groups:
+
+(a) ``massline.engine.hotissues.find_hot_issues`` (30-day window, its defaults, or
+    ``--min-people``);
+(b) BERTopic as people use it when no pretrained Chinese embedding can be downloaded:
+    massline's own segmentation (``massline.engine.text.tokens``, rjieba + domain
+    dictionary, done once and shared by both vectorizers), a TF-IDF → TruncatedSVD(100)
+    embedding, BERTopic's default UMAP and HDBSCAN, a ``CountVectorizer`` over the same
+    words for its c-TF-IDF topic words; topics ranked by size, the -1 outliers left out.
+
+Each method runs in a fresh process, first once on 1,000 voices (imports, dictionaries,
+numba's compilation: the cost a running server pays once, shown as "setup"), then timed
+end to end on the whole corpus; "peak MB" is the peak resident memory of that process and
+the helper processes it starts (HDBSCAN's joblib workers), sampled every 0.1 s.
+
+Corpora:
+
+- synthetic: ``generate_voices(n, seed)`` (text = subject + "。" + body, person = phone),
+  whose planted hot issues carry a ground-truth label. A group *finds* a label when more
+  than half of its voices carry that label and it holds at least half of that label's
+  voices. Recall@k: share of the labels found by one of the top k groups. Precision@k:
+  share of the top k groups in which more than half the voices carry one label; dup@k:
+  how many of those repeat the label of a group ranked above them (one issue split).
+- real: ``../shared/data/tipdm2020/messages_with_replies.xlsx`` (2,816 messages of a
+  provincial message board, read at run time; no text of it is in the repository),
+  scored with ``bench/hotissues_truth.py`` (12 hand-made major issues of 3+ people, 34
+  minor ones of 2; its precision counts both, its recall the major ones) when that file is
+  there; without it the real corpus is timed and shown, not scored.
+
+Prints a table (seconds, CPU seconds of all threads, setup, peak memory, precision and
+recall, BERTopic's time and CPU time over massline's), the rank at which each method finds
+each planted issue, and the titles or topic words of each method's top 10 groups on each
+corpus, each marked with the true issue it stands for, if any: themes or issues?
+BERTopic's UMAP is not seeded by default (its default, and parallel), so its figures move
+a little between runs; ``--umap-seed`` makes them repeatable (and UMAP single-threaded).
+
+BERTopic needs sentence-transformers (and so torch) by its metadata but not to run with a
+scikit-learn embedding, so it is installed without its dependencies, then those it uses:
+
+    .venv/bin/pip install hdbscan umap-learn pandas plotly llvmlite pyyaml
+    .venv/bin/pip install --no-deps bertopic
+
+(tested with bertopic 0.17.4, umap-learn 0.5.12, hdbscan 0.8.44, numba 0.68.1). Without
+BERTopic or the real data the bench says so and skips that part — except under CI=true,
+where it fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+import warnings
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from multiprocessing import get_context
+from multiprocessing.queues import Queue
+from pathlib import Path
+from queue import Empty
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data" / "tipdm2020" / "messages_with_replies.xlsx"
+WINDOW = timedelta(days=30)
+WARM_UP = 1000  # voices run once, untimed, before the timed run
+SHOWN = 10  # groups whose titles are printed
+
+INSTALL = (
+    ".venv/bin/pip install hdbscan umap-learn pandas plotly llvmlite pyyaml && "
+    ".venv/bin/pip install --no-deps bertopic"
+)
+
+
+@dataclass
+class Corpus:
+    """Voices as both methods read them, and the planted labels where known."""
+
+    name: str
+    ids: list[str]
+    texts: list[str]
+    at: list[datetime]
+    people: list[str]
+    likes: list[int]
+    dislikes: list[int]
+    labels: dict[str, str] = field(default_factory=dict)  #: id → hot-issue label
+
+    def head(self, n: int) -> Corpus:
+        """The first ``n`` voices (for the warm-up)."""
+        cut = {k: getattr(self, k)[:n] for k in ("ids", "texts", "at", "people")}
+        return Corpus(self.name, **cut, likes=self.likes[:n], dislikes=self.dislikes[:n])
+
+
+@dataclass
+class Options:
+    """What the command line may change."""
+
+    umap_seed: int | None = None  #: BERTopic's UMAP seed (none by default, as BERTopic)
+    min_people: int | None = None  #: massline's ``min_people`` (its default if None)
+
+
+@dataclass
+class Groups:
+    """Ranked groups of voice ids, hottest or biggest first, with a title each."""
+
+    ids: list[list[str]]
+    titles: list[str]
+
+
+@dataclass
+class Run:
+    """One method on one corpus."""
+
+    method: str
+    corpus: str
+    seconds: float
+    cpu: float  #: CPU seconds, all threads: a figure that load from elsewhere changes less
+    setup: float
+    peak_mb: float  #: the process that ran it, with its helper processes
+    groups: Groups
+
+
+# ---- corpora -----------------------------------------------------------------------
+
+
+def synthetic_corpus(n: int, seed: int) -> Corpus:
+    """``n`` voices of the demo city, with their planted hot-issue labels."""
+    from massline.synthetic.voices import generate_voices
+
+    voices = list(generate_voices(n, seed=seed))
+    return Corpus(
+        name="synthetic",
+        ids=[v.external_id for v in voices],
+        texts=[f"{v.subject}。{v.body}" for v in voices],
+        at=[v.received_at for v in voices],
+        people=[v.phone for v in voices],
+        likes=[v.likes for v in voices],
+        dislikes=[v.dislikes for v in voices],
+        labels={v.external_id: v.hot_issue for v in voices if v.hot_issue},
+    )
+
+
+def message_id(value: object) -> str:
+    """A 留言编号 as text: calamine reads 2549 as 2549.0."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def message_time(value: object) -> datetime:
+    """A 留言时间: a real datetime, or a string like ``2019/4/25 9:32:09``."""
+    if isinstance(value, datetime):
+        return value
+    return datetime.strptime(str(value).strip(), "%Y/%m/%d %H:%M:%S")
+
+
+def real_corpus(path: Path) -> Corpus:
+    """The message board's messages (subject + "。" + body, person = 留言用户)."""
+    from python_calamine import CalamineWorkbook
+
+    header, *rows = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+    at = {name: header.index(name) for name in ("留言编号", "留言用户", "留言主题", "留言时间")}
+    body = header.index("留言详情")
+    return Corpus(
+        name="real",
+        ids=[message_id(row[at["留言编号"]]) for row in rows],
+        texts=[f"{row[at['留言主题']]}。{row[body]}" for row in rows],
+        at=[message_time(row[at["留言时间"]]) for row in rows],
+        people=[str(row[at["留言用户"]]) for row in rows],
+        likes=[0] * len(rows),
+        dislikes=[0] * len(rows),
+    )
+
+
+# ---- the two methods ---------------------------------------------------------------
+
+
+def massline_groups(corpus: Corpus, options: Options) -> Groups:
+    """(a) massline: voices → ranked hot issues."""
+    from massline.engine.hotissues import VoiceRecord, find_hot_issues
+
+    records = [
+        VoiceRecord(i, text, at, person, likes, dislikes)
+        for i, text, at, person, likes, dislikes in zip(
+            corpus.ids,
+            corpus.texts,
+            corpus.at,
+            corpus.people,
+            corpus.likes,
+            corpus.dislikes,
+            strict=True,
+        )
+    ]
+    extra = {} if options.min_people is None else {"min_people": options.min_people}
+    issues = find_hot_issues(records, window=WINDOW, **extra)
+    return Groups(
+        ids=[[str(i) for i in issue.voice_ids] for issue in issues],
+        titles=[f"{issue.title} ({issue.people} people, heat {issue.heat})" for issue in issues],
+    )
+
+
+def bertopic_groups(corpus: Corpus, options: Options) -> Groups:
+    """(b) BERTopic, TF-IDF + SVD embedding: voices → topics by size, outliers left out."""
+    from bertopic import BERTopic
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+    from umap import UMAP
+
+    from massline.engine.text import tokens
+
+    words = [" ".join(tokens(text)) for text in corpus.texts]  # segmented once, for both
+    embedding = make_pipeline(TfidfVectorizer(analyzer=str.split), TruncatedSVD(100))
+    seeded = {}
+    if options.umap_seed is not None:  # BERTopic's default UMAP, seeded
+        seeded["umap_model"] = UMAP(
+            n_neighbors=15,
+            n_components=5,
+            min_dist=0.0,
+            metric="cosine",
+            random_state=options.umap_seed,
+        )
+    model = BERTopic(
+        embedding_model=embedding, vectorizer_model=CountVectorizer(analyzer=str.split), **seeded
+    )
+    topics, _ = model.fit_transform(words)
+    members: dict[int, list[str]] = {}
+    for voice_id, topic in zip(corpus.ids, topics, strict=True):
+        members.setdefault(int(topic), []).append(voice_id)
+    ranked = sorted((t for t in members if t != -1), key=lambda t: -len(members[t]))
+    return Groups(
+        ids=[members[t] for t in ranked],
+        titles=[
+            "_".join(word for word, _ in model.get_topic(t)[:5]) + f" ({len(members[t])} voices)"
+            for t in ranked
+        ],
+    )
+
+
+METHODS: dict[str, Callable[[Corpus, Options], Groups]] = {
+    "massline": massline_groups,
+    "BERTopic (TF-IDF+SVD)": bertopic_groups,
+}
+
+
+def _timed(method: str, corpus: Corpus, options: Options, results: Queue) -> None:
+    """In a fresh process: warm up on the first voices, then time the whole corpus."""
+    warnings.filterwarnings("ignore")
+    group = METHODS[method]
+    start = time.perf_counter()
+    group(corpus.head(WARM_UP), options)
+    setup = time.perf_counter() - start
+    start, cpu = time.perf_counter(), _cpu_seconds()
+    groups = group(corpus, options)
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds() - cpu
+    own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    results.put(Run(method, corpus.name, seconds, cpu, setup, own_mb, groups))
+    # joblib's idle workers (HDBSCAN starts them) would hold the exit for minutes.
+    reusable = sys.modules.get("joblib.externals.loky.reusable_executor")
+    if reusable is not None and reusable._executor is not None:
+        reusable._executor.shutdown(wait=True)
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process (all its threads) and of its finished helper processes."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def measure(method: str, corpus: Corpus, options: Options) -> Run:
+    """Run one method on one corpus in a process of its own, sampling its memory.
+
+    The peak is the larger of the process's own peak and the largest sampled sum of the
+    resident memory of it and its helper processes (joblib's workers, one per core).
+    """
+    context = get_context("spawn")
+    results = context.Queue()
+    process = context.Process(target=_timed, args=(method, corpus, options, results))
+    process.start()
+    tree_peak = 0
+    while True:
+        try:
+            run = results.get(timeout=0.1)
+            break
+        except Empty:
+            tree_peak = max(tree_peak, tree_rss(process.pid))
+            if not process.is_alive():
+                raise RuntimeError(f"{method} on {corpus.name} died") from None
+    process.join()
+    run.peak_mb = max(run.peak_mb, tree_peak / 2**20)
+    return run
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of process ``pid`` and its descendants, read from /proc."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            statm = (entry / "statm").read_text()
+        except OSError:  # gone meanwhile
+            continue
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        rss[int(entry.name)] = int(statm.split()[1]) * page
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent and p not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(rss.get(p, 0) for p in tree)
+
+
+# ---- quality -----------------------------------------------------------------------
+
+
+def majority(group: Sequence[str], labels: dict[str, str]) -> str | None:
+    """The label carried by more than half of ``group``, if any."""
+    counts = Counter(labels[i] for i in group if i in labels)
+    if counts:
+        label, count = counts.most_common(1)[0]
+        if count * 2 > len(group):
+            return label
+    return None
+
+
+def found(group: Sequence[str], labels: dict[str, str], sizes: Counter[str]) -> str | None:
+    """The label ``group`` finds: its majority, holding at least half that label's voices."""
+    label = majority(group, labels)
+    if label is None:
+        return None
+    held = sum(labels.get(i) == label for i in group)
+    return label if held * 2 >= sizes[label] else None
+
+
+@dataclass
+class Score:
+    """Quality of a method's top ``k`` groups."""
+
+    precision: float
+    recall: float
+    duplicates: int
+    marks: dict[int, str]  #: rank (from 0) → the true issue a top group stands for
+
+
+def synthetic_scores(groups: Groups, labels: dict[str, str], k: int) -> Score:
+    """Precision, recall and duplicates of the top ``k`` groups against the planted labels.
+
+    Duplicates: top groups whose majority label is that of a group ranked above them
+    (one issue split in two); they count as precise.
+    """
+    sizes = Counter(labels.values())
+    top = groups.ids[:k]
+    marks = {rank: label for rank, g in enumerate(top) if (label := majority(g, labels))}
+    hits = {label for g in top if (label := found(g, labels, sizes))}
+    return Score(
+        precision=len(marks) / len(top) if top else 0.0,
+        recall=len(hits) / len(sizes),
+        duplicates=len(marks) - len(set(marks.values())),
+        marks=marks,
+    )
+
+
+def first_ranks(groups: Groups, labels: dict[str, str]) -> dict[str, int | None]:
+    """For each planted label, the rank (1-based) of the first group that finds it."""
+    sizes = Counter(labels.values())
+    ranks: dict[str, int | None] = dict.fromkeys(sizes)
+    for rank, group in enumerate(groups.ids, 1):
+        label = found(group, labels, sizes)
+        if label and ranks[label] is None:
+            ranks[label] = rank
+    return ranks
+
+
+def real_scorer() -> Callable[[Groups, int], Score] | None:
+    """Scoring against bench/hotissues_truth.py's hand-made truth, if it is there."""
+    try:
+        from hotissues_truth import load_truth, score
+
+        truth = load_truth()
+    except (ImportError, OSError, ValueError) as error:
+        print(f"No hot-issue truth ({error}): the real corpus is timed, not scored.")
+        return None
+
+    titles = {t.issue: t.title for t in truth}
+
+    def scorer(groups: Groups, k: int) -> Score:
+        result = score([set(g) for g in groups.ids], truth, k=k)
+        return Score(
+            precision=result["precision_at_k"],
+            recall=result["recall_at_k"],
+            duplicates=result["duplicates"],
+            marks={rank: f"{slug} {titles[slug]}" for rank, slug, _ in result["matched"]},
+        )
+
+    return scorer
+
+
+# ---- report ------------------------------------------------------------------------
+
+
+def row(run: Run, scores: dict[int, Score] | None, ratio: tuple[float, float] | None) -> str:
+    """One line of the table."""
+    quality = (
+        f"{scores[10].precision:6.2f} {scores[10].duplicates:6d} "
+        f"{scores[10].recall:7.2f} {scores[20].recall:7.2f}"
+        if scores
+        else f"{'—':>6} {'—':>6} {'—':>7} {'—':>7}"
+    )
+    times = f"{ratio[0]:6.1f}× {ratio[1]:6.1f}×" if ratio else ""
+    return (
+        f"{run.method:<22} {run.corpus:<10} {run.seconds:8.1f} {run.cpu:6.1f} {run.setup:6.1f} "
+        f"{run.peak_mb:7.0f} {len(run.groups.ids):7d} {quality} {times}"
+    )
+
+
+def report(runs: list[Run], scores: dict[tuple[str, str], dict[int, Score]]) -> None:
+    """The table: time, memory, quality, and BERTopic's time over massline's per corpus."""
+    print(
+        f"\n{'method':<22} {'corpus':<10} {'seconds':>8} {'CPU s':>6} {'setup':>6} "
+        f"{'peak MB':>7} {'groups':>7} {'P@10':>6} {'dup@10':>6} {'R@10':>7} {'R@20':>7} "
+        f"{'time ×':>7} {'CPU ×':>7}"
+    )
+    base = {r.corpus: r for r in runs if r.method == "massline"}
+    for run in runs:
+        ratio = None
+        if run.method != "massline" and run.corpus in base:
+            ratio = (run.seconds / base[run.corpus].seconds, run.cpu / base[run.corpus].cpu)
+        print(row(run, scores.get((run.method, run.corpus)), ratio))
+
+
+def show_ranks(runs: list[Run], labels: dict[str, str]) -> None:
+    """Where each method ranks each planted issue (— : not found as one group)."""
+    synthetic = [r for r in runs if r.corpus == "synthetic"]
+    sizes = Counter(labels.values())
+    print(
+        "\nplanted hot issue (voices): rank of the group that finds it, "
+        + " | ".join(r.method for r in synthetic)
+    )
+    ranks = [first_ranks(r.groups, labels) for r in synthetic]
+    for label, size in sizes.most_common():
+        cells = " | ".join(f"{rank[label] or '—':>4}" for rank in ranks)
+        print(f"  {label} ({size}): {cells}")
+
+
+def show_titles(
+    runs: list[Run], corpus: str, scores: dict[tuple[str, str], dict[int, Score]]
+) -> None:
+    """Each method's top groups on ``corpus``: issues or themes? (→ the true issue, if one)"""
+    for run in runs:
+        if run.corpus == corpus:
+            print(f"\n{run.method}, top {SHOWN} on the {corpus} corpus:")
+            score = scores.get((run.method, corpus), {}).get(SHOWN)
+            for rank, title in enumerate(run.groups.titles[:SHOWN]):
+                mark = score.marks.get(rank) if score else None
+                print(f"  {rank + 1:>2}. {title}" + (f"  → {mark}" if mark else ""))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=20000, help="synthetic voices")
+    parser.add_argument("--seed", type=int, default=0, help="synthetic city and voices")
+    parser.add_argument("--umap-seed", type=int, default=None, help="seed BERTopic's UMAP")
+    parser.add_argument("--min-people", type=int, default=None, help="massline's min_people")
+    args = parser.parse_args()
+    options = Options(args.umap_seed, args.min_people)
+    strict = os.environ.get("CI", "").lower() == "true"
+    methods = list(METHODS)
+    try:
+        import bertopic  # noqa: F401
+    except ImportError:
+        print(f"BERTopic is not installed ({INSTALL}): massline alone.")
+        if strict:
+            return 1
+        methods = ["massline"]
+
+    corpora = [synthetic_corpus(args.n, args.seed)]
+    if DATA.is_file():
+        corpora.append(real_corpus(DATA))
+    else:
+        print(f"{DATA} is not here: the real corpus is skipped.")
+        if strict:
+            return 1
+    scorer = real_scorer() if DATA.is_file() else None
+
+    runs, scores = [], {}
+    for corpus in corpora:
+        print(f"{corpus.name}: {len(corpus.texts):,} voices", end="")
+        print(f", {len(set(corpus.labels.values()))} planted hot issues" if corpus.labels else "")
+        for method in methods:
+            run = measure(method, corpus, options)
+            runs.append(run)
+            print(f"  {method}: {run.seconds:.1f} s, {len(run.groups.ids)} groups")
+            if corpus.labels:
+                score = {k: synthetic_scores(run.groups, corpus.labels, k) for k in (10, 20)}
+            elif scorer:
+                score = {k: scorer(run.groups, k) for k in (10, 20)}
+            else:
+                continue
+            scores[(method, corpus.name)] = score
+
+    report(runs, scores)
+    show_ranks(runs, corpora[0].labels)
+    for corpus in corpora:
+        show_titles(runs, corpus.name, scores)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

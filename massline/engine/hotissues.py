@@ -121,6 +121,7 @@ class Reading:
     terms: tuple[str, ...]  #: problem words, each once: the opening sentence's first
     severity: float
     head: int = 0  #: how many of ``terms`` the opening sentence (usually the subject) has
+    before: str = ""  #: the word before the place, if it could tell which place of that name
 
 
 def anchor_of(place: str | None, group: str | None) -> str:
@@ -159,6 +160,7 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
             and t not in _GROUP_WORDS
             and not _NUMBER.fullmatch(t)
             and not _AREA_CODE.match(t)
+            and not (_AREA.match(t) and not suffix_of(t))  # 临江市, 西山区: where, not what
             and not (anchor and (anchor in t or t in anchor))
         )
     )
@@ -167,7 +169,8 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
     head = [t for t in terms if t in opening]
     terms = head + [t for t in terms if t not in opening]
     severity = max((SEVERITY[m] for m in _SEVERITY.findall(r.text)), default=0.0)
-    return sys.intern(anchor), r.place, r.group, r.kind, tuple(terms), severity, len(head)
+    fields = r.place, r.group, r.kind, tuple(terms), severity, len(head), r.before
+    return sys.intern(anchor), *fields
 
 
 def idf_table(readings: Iterable[Reading]) -> tuple[dict[str, float], int]:
@@ -379,12 +382,14 @@ class Concentrator:
             for c in self.clusters:
                 usual[c.anchor] += len(c.members)
         issues = [
-            describe(part, self, until, usual[c.anchor] / span_days)
+            describe(part, self, until, usual[c.anchor] / span_days, max(30.0, span_days / 4))
             for c in self.clusters
             if c.anchor and c.people >= min_people
             for part in self.episodes(c, min_people)
             if part.people >= min_people
         ]
+        # A group's chronic complaints across a city are a theme; only its bursts are issues.
+        issues = [i for i in issues if not i.anchor.startswith("group:") or i.burst >= BURST]
         issues.sort(key=lambda issue: (-issue.heat, -issue.people, issue.start))
         return issues[:top] if top else issues
 
@@ -521,7 +526,7 @@ def heat(
 ) -> float:
     """The heat index of a hot issue, 0 and up (about 100 for a big, fresh, serious one).
 
-    ``10·ln(1+peak people) + 2·ln(1+other people) + 3·ln(1+extra voices)
+    ``6·√(peak people) + 2·ln(1+other people) + 2·ln(1+extra voices)
     + 2·ln(1+endorsements/10)``, where peak people are those within the busiest
     :data:`PEAK` (a problem many people raise *at once*), other people the rest, extra
     voices those beyond one per person (people who call again); then multiplied by
@@ -532,14 +537,15 @@ def heat(
       sudden problem outranks a chronic one of the same size;
     - ``1 + 0.5·severity``: life and safety (1) lift it by half, livelihoods (0.6) less;
     - ``0.7 + 0.3·0.5^(days since the last voice / half_life)``: an issue nobody raised for
-      a month counts 85 %, a long-quiet one 70 %.
+      a half-life (30 days, or a quarter of a longer period looked at) counts 85 %, a
+      long-quiet one 70 %.
 
     Distinct people weigh most: ten people about one school outrank thirty posts by three.
     """
     base = (
-        10 * math.log1p(peak_people)
+        6 * math.sqrt(peak_people)
         + 2 * math.log1p(max(people - peak_people, 0))
-        + 3 * math.log1p(max(voices - people, 0))
+        + 2 * math.log1p(max(voices - people, 0))
         + 2 * math.log1p(max(endorsements, 0) / 10)
     )
     lift = (0.5 + 0.5 * min(math.log1p(burst) / math.log(9), 1)) * (1 + 0.5 * severity)
@@ -562,7 +568,13 @@ def _peak(members: Sequence[Reading], span: timedelta) -> int:
     return best
 
 
-def describe(cluster: Cluster, c: Concentrator, until: datetime, usual_per_day: float) -> HotIssue:
+def describe(
+    cluster: Cluster,
+    c: Concentrator,
+    until: datetime,
+    usual_per_day: float,
+    half_life: float = 30.0,
+) -> HotIssue:
     """Title, keywords, representatives, trend, heat and reasons of one candidate.
 
     ``usual_per_day`` is how many voices a day name this issue's place, all problems
@@ -596,7 +608,9 @@ def describe(cluster: Cluster, c: Concentrator, until: datetime, usual_per_day: 
     endorsements = sum(m.record.likes - m.record.dislikes for m in members)
     severity = sum(m.severity for m in members) / len(members)
     days_since = (until - end).total_seconds() / 86400
-    value = heat(peak_people, people, len(members), endorsements, burst, severity, days_since)
+    value = heat(
+        peak_people, people, len(members), endorsements, burst, severity, days_since, half_life
+    )
     categories = Counter(m.record.category for m in members if m.record.category)
     return HotIssue(
         anchor=cluster.anchor,
@@ -676,6 +690,40 @@ def _summary(cluster: Cluster, typical: Sequence[Reading]) -> str:
     return "".join(s for _, s in best[:2])
 
 
+#: A place name preceded, in the voices, by this many different words (each in at least
+#: two voices) is shared by several places: 吉祥母婴店, 星光母婴店 … are not one 母婴店.
+SHARED_NAME = 3
+
+
+def tell_shared_names(readings: Sequence[Reading]) -> set[str]:
+    """Anchor the voices about a name several places share on the longer name they use.
+
+    A name the dictionary does not know to be generic can still be shared in one city
+    (母婴店, 滨江绿道, 家庄村). The voices show it in two ways: it ends several longer
+    names that voices use (吉祥母婴店, 星光母婴店 …), or many different words stand before
+    it. A voice naming such a name is anchored on the word before it and the name together
+    (吉祥母婴店), the word no longer a problem word; with no such word, the voice cannot
+    tell which place it means and is anchored on none. Returns the shared names.
+    """
+    places = Counter(r.anchor for r in readings if _kind_of_anchor(r.anchor) == "place")
+    endings: Counter[str] = Counter()
+    for anchor, count in places.items():
+        if count >= 2:
+            endings.update(anchor[i:] for i in range(1, len(anchor) - 1))
+    befores: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in readings:
+        if r.before and r.anchor in places:
+            befores[r.anchor][r.before] += 1
+    shared = {a for a in places if endings[a] >= SHARED_NAME} | {
+        a for a, words in befores.items() if sum(n >= 2 for n in words.values()) >= SHARED_NAME
+    }
+    for r in readings:
+        if r.anchor in shared:
+            r.terms = tuple(t for t in r.terms if t != r.before)
+            r.anchor = sys.intern(r.before + r.anchor) if r.before else ""
+    return shared
+
+
 def find_hot_issues(
     voices: Iterable[VoiceRecord | Sequence],
     *,
@@ -718,6 +766,7 @@ def find_hot_issues(
         (v if isinstance(v, VoiceRecord) else VoiceRecord(*v) for v in voices), key=lambda r: r.at
     )
     readings = read_all(records, tokenizer, progress)
+    tell_shared_names(readings)
     idf, n = idf_table(readings)  # all voices given tell which words are common
     concentrator = Concentrator(idf, n, window=window, tokenizer=tokenizer)
     places = Counter(r.anchor for r in readings if _kind_of_anchor(r.anchor) == "place")

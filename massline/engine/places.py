@@ -108,8 +108,9 @@ _CUES = re.compile("|".join(sorted(map(re.escape, _KIND_OF), key=len, reverse=Tr
 _DEFAULT_KIND = "complaint"
 
 
-def _place(words: list[str], tokenizer: Tokenizer) -> str | None:
-    """The best place among the segmented ``words`` of a normalised voice.
+def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str]:
+    """The best place among the segmented ``words`` of a normalised voice, and the word
+    before it if that word could tell which of several places of that name it is.
 
     A named place beats an area; one in the opening sentence (usually the subject, which
     says what the voice is about) beats one further on; then the more specific kind wins,
@@ -136,15 +137,25 @@ def _place(words: list[str], tokenizer: Tokenizer) -> str | None:
             continue
         found.append((rank == _AREA_RANK, not head, rank, position, word))
     if not found:
-        return None
+        return None, ""
     found.sort()
     # A generic name (配套幼儿园, 规划项目) with nothing telling which one is hardly a
     # place: a specific one further on is better.
     for *_, position, word in found:
         name = _qualified(words, position, tokenizer)
-        if name != word or not is_generic(word, tokenizer):
-            return name
-    return found[0][-1]
+        if name != word:
+            return name, ""
+        if not is_generic(word, tokenizer):
+            return name, _before(words, position, tokenizer)
+    return found[0][-1], ""
+
+
+def _before(words: list[str], position: int, tokenizer: Tokenizer) -> str:
+    """The word before a place name if it could be the start of a longer name (吉祥 in
+    吉祥母婴店), for names the corpus shows to be shared (see massline.engine.hotissues)."""
+    if position and _is_qualifier(words[position - 1], tokenizer, everyday=True):
+        return words[position - 1]
+    return ""
 
 
 def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
@@ -180,19 +191,24 @@ def is_generic(word: str, tokenizer: Tokenizer | None = None) -> bool:
     )
 
 
-def _is_qualifier(word: str, tokenizer: Tokenizer) -> bool:
+def _is_qualifier(word: str, tokenizer: Tokenizer, everyday: bool = False) -> bool:
     """Whether ``word`` can be the distinctive part before a generic name: a short Chinese
     word, not a stop word, a pronoun, a common verb (投诉, 反映 远航物流 …), a localiser
-    (附近) or an everyday word (商业, 配套)."""
+    (附近) or, unless ``everyday``, an everyday word (商业, 配套; but 吉祥 in 吉祥母婴店
+    is one too: where the corpus shows a name shared, everyday words can tell them apart)."""
     return (
         bool(_CJK_WORD.fullmatch(word))
         and len(word) <= 4
         and word not in stopwords()
         and word not in SUFFIX_KIND
         and word[0] not in NEVER_FIRST
-        and not (tokenizer.tag(word).startswith("v") and tokenizer.is_word(word, _COMMON_VERB))
+        and not (
+            # a verb (or, unless everyday, a verb used as a noun: 建设) people use every day
+            (tokenizer.tag(word) == "v" or (tokenizer.tag(word) == "vn" and not everyday))
+            and tokenizer.is_word(word, _COMMON_VERB)
+        )
         and not tokenizer.tag(word).startswith("f")  # 附近, 周边, 沿江: where, not which
-        and not (tokenizer.is_common(word) and tokenizer.is_word(word, _COMMON_WORD))
+        and (everyday or not (tokenizer.is_common(word) and tokenizer.is_word(word, _COMMON_WORD)))
     )
 
 
@@ -231,7 +247,7 @@ def extract_place(text: str, tokenizer: Tokenizer | None = None) -> str | None:
         mentioned among equals. ``None`` if the text names no place.
     """
     tokenizer = tokenizer or default_tokenizer()
-    return _place(tokenizer.words(normalise(text)), tokenizer)
+    return _place(tokenizer.words(normalise(text)), tokenizer)[0]
 
 
 def extract_group(text: str) -> str | None:
@@ -284,6 +300,7 @@ class Reading:
     place: str | None  #: as :func:`extract_place`
     group: str | None  #: as :func:`extract_group`
     kind: str  #: as :func:`guess_kind`
+    before: str = ""  #: the word before the place, if it could tell which place of that name
 
 
 def read(text: str, tokenizer: Tokenizer | None = None) -> Reading:
@@ -299,12 +316,14 @@ def read(text: str, tokenizer: Tokenizer | None = None) -> Reading:
     tokenizer = tokenizer or default_tokenizer()
     clean = normalise(text)
     words = tokenizer.words(clean)
+    place, before = _place(words, tokenizer)
     return Reading(
         text=clean,
         tokens=content_words(words),
-        place=_place(words, tokenizer),
+        place=place,
         group=_group(clean),
         kind=_kind(clean),
+        before=before,
     )
 
 

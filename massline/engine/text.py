@@ -240,7 +240,12 @@ class Tokenizer:
             if i % 2:
                 out.append(part)
             elif part:
-                out.extend(self._jieba.cut(part, True))
+                for word in self._jieba.cut(part, True):
+                    if word.startswith("道") and out and out[-1].endswith("街"):
+                        out[-1] += "道"  # 秀水街 道: jieba cuts 街道 in two
+                        word = word[1:]
+                    if word:
+                        out.append(word)
         return _glue_names(out, self.is_common)
 
     def tokens(self, text: str) -> list[str]:

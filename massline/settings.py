@@ -7,6 +7,7 @@ database, no external services.
 
 import base64
 import hashlib
+import importlib.util
 import os
 from pathlib import Path
 
@@ -152,7 +153,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]  # massline/static: the package itself is no app
+
+
+def _echarts() -> list[tuple[str, Path]]:
+    """Apache ECharts as shipped by the vizly package (PyPI): served from our own static
+    files, never a CDN. Found, not imported (vizly itself pulls in pandas)."""
+    spec = importlib.util.find_spec("vizly")
+    return [("vendor/echarts", Path(spec.submodule_search_locations[0], "assets"))] if spec else []
+
+
+# massline/static (the package itself is no app), and ECharts
+STATICFILES_DIRS = [BASE_DIR / "static", *_echarts()]
 STATIC_ROOT = Path(os.environ.get("MASSLINE_STATIC_ROOT", DATA_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 MEDIA_ROOT = Path(os.environ.get("MASSLINE_MEDIA_ROOT", DATA_DIR / "media"))

@@ -680,14 +680,23 @@ def _summary(cluster: Cluster, typical: Sequence[Reading]) -> str:
     seen: set[str] = set()
     best: list[tuple[float, str]] = []
     for m in typical:
-        for sentence in _SENTENCE.findall(m.record.text):
-            sentence = sentence.strip()
+        sentences = [s.strip() for s in _SENTENCE.findall(m.record.text)]
+        # the opening is the subject ("关于…的问题"): what the title says already
+        for sentence in sentences[1:] or sentences:
             if len(sentence) < 6 or sentence in seen:
                 continue
             seen.add(sentence)
             best.append((sum(w for t, w in words if t in sentence), sentence))
     best.sort(key=lambda pair: -pair[0])
-    return "".join(s for _, s in best[:2])
+    chosen: list[tuple[set[str], str]] = []
+    for _, sentence in best:
+        pairs = {sentence[i : i + 2] for i in range(len(sentence) - 1)}
+        # not the same sentence again with another opening (来电人反映，… / 您好，…)
+        if all(len(pairs & other) < 0.5 * min(len(pairs), len(other)) for other, _ in chosen):
+            chosen.append((pairs, sentence))
+        if len(chosen) == 2:
+            break
+    return "".join(sentence for _, sentence in chosen)
 
 
 #: A place name preceded, in the voices, by this many different words (each in at least

@@ -122,6 +122,7 @@ class Reading:
     severity: float
     head: int = 0  #: how many of ``terms`` the opening sentence (usually the subject) has
     before: str = ""  #: the word before the place, if it could tell which place of that name
+    also: tuple[str, ...] = ()  #: anchors of the other places its opening sentence names
 
 
 def anchor_of(place: str | None, group: str | None) -> str:
@@ -169,7 +170,8 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
     head = [t for t in terms if t in opening]
     terms = head + [t for t in terms if t not in opening]
     severity = max((SEVERITY[m] for m in _SEVERITY.findall(r.text)), default=0.0)
-    fields = r.place, r.group, r.kind, tuple(terms), severity, len(head), r.before
+    also = tuple(a for a in (anchor_of(p, None) for p in r.also) if a and a != anchor)
+    fields = r.place, r.group, r.kind, tuple(terms), severity, len(head), r.before, also
     return sys.intern(anchor), *fields
 
 
@@ -300,10 +302,13 @@ class Concentrator:
             return None
         vector = self.vector(reading)
         at = reading.record.at
+        # Issues of its place, or of another place its opening names: people name the
+        # same spot by the compound or by the road it is on (佳园星城, 井莲路).
         keys = [
-            (reading.anchor, t)
+            (anchor, t)
             for t in reading.terms
             if self.idf.get(t, self._rare) >= self._distinctive
+            for anchor in (reading.anchor, *reading.also)
         ]
         shared: Counter[int] = Counter()
         by_id: dict[int, Cluster] = {}

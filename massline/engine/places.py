@@ -108,9 +108,10 @@ _CUES = re.compile("|".join(sorted(map(re.escape, _KIND_OF), key=len, reverse=Tr
 _DEFAULT_KIND = "complaint"
 
 
-def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str]:
-    """The best place among the segmented ``words`` of a normalised voice, and the word
-    before it if that word could tell which of several places of that name it is.
+def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tuple[str, ...]]:
+    """The best place among the segmented ``words`` of a normalised voice; the word before
+    it if that word could tell which of several places of that name it is; and the other
+    specific places of the opening sentence.
 
     A named place beats an area; one in the opening sentence (usually the subject, which
     says what the voice is about) beats one further on; then the more specific kind wins,
@@ -137,8 +138,20 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str]:
             continue
         found.append((rank == _AREA_RANK, not head, rank, position, word))
     if not found:
-        return None, ""
+        return None, "", ()
     found.sort()
+    place, before = _best(found, words, tokenizer)
+    also = tuple(
+        dict.fromkeys(
+            word
+            for area, later, *_, word in found
+            if not area and not later and word != place and not is_generic(word, tokenizer)
+        )
+    )[:3]
+    return place, before, also
+
+
+def _best(found, words: list[str], tokenizer: Tokenizer) -> tuple[str, str]:
     # A generic name (配套幼儿园, 规划项目) with nothing telling which one is hardly a
     # place: a specific one further on is better.
     for *_, position, word in found:
@@ -301,6 +314,7 @@ class Reading:
     group: str | None  #: as :func:`extract_group`
     kind: str  #: as :func:`guess_kind`
     before: str = ""  #: the word before the place, if it could tell which place of that name
+    also: tuple[str, ...] = ()  #: other specific places named in the opening sentence
 
 
 def read(text: str, tokenizer: Tokenizer | None = None) -> Reading:
@@ -316,7 +330,7 @@ def read(text: str, tokenizer: Tokenizer | None = None) -> Reading:
     tokenizer = tokenizer or default_tokenizer()
     clean = normalise(text)
     words = tokenizer.words(clean)
-    place, before = _place(words, tokenizer)
+    place, before, also = _place(words, tokenizer)
     return Reading(
         text=clean,
         tokens=content_words(words),
@@ -324,6 +338,7 @@ def read(text: str, tokenizer: Tokenizer | None = None) -> Reading:
         group=_group(clean),
         kind=_kind(clean),
         before=before,
+        also=also,
     )
 
 

@@ -122,6 +122,8 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
     for position, word in enumerate(words):
         offset += len(word)
         head = head and offset <= _HEAD and word not in _SENTENCE_END
+        if not head and any(not area and not later for area, later, *_ in found):
+            break  # a named place in the opening beats any further on
         if word in tokenizer.places:
             rank = -1
         elif (

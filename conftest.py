@@ -144,6 +144,58 @@ def voice(city):
     )
 
 
+@pytest.fixture
+def run_worker():
+    """Run every task that is due, with the same Worker that ``massline db_worker`` runs."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def run() -> None:
+        Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+    return run
+
+
+@pytest.fixture
+def chat_endpoint():
+    """A real HTTP server on 127.0.0.1 answering like an OpenAI-compatible chat endpoint (a
+    local language model): yields its base URL, the requests it saw and how to behave."""
+    import json
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[dict] = []
+    behaviour = {"status": 200, "delay": 0.0, "answer": "云栖雅苑3栋电梯停运，\n居民要求尽快修复。"}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - the standard library's name
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            seen.append({"path": self.path, "body": body, "auth": self.headers["Authorization"]})
+            time.sleep(behaviour["delay"])
+            answer = {"choices": [{"message": {"content": behaviour["answer"]}}]}
+            self.send_response(behaviour["status"])
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(json.dumps(answer).encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/v1", seen, behaviour
+    server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     path = shutil.which("chromium")

@@ -1,7 +1,6 @@
 """Forms of the hot-issue pages: the list's filters and one small form per staff action."""
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from massline.hotissues.models import HotIssue
@@ -35,11 +34,7 @@ class HotIssueFilterForm(DateRangeForm):
         if data["area"]:
             issues = issues.filter(area__path__startswith=data["area"].path)
         if category := data["category"]:
-            issues = issues.filter(
-                Q(category=category)
-                | Q(category__parent=category)
-                | Q(category__parent__parent=category)
-            )
+            issues = issues.filter(category.subtree())
         if since := data["since"]:
             issues = issues.filter(end__date__gte=since)
         if until := data["until"]:

@@ -99,6 +99,15 @@ class Category(models.Model):
     def top(self) -> "Category":
         return self.parent.top() if self.parent else self
 
+    def subtree(self, field: str = "category") -> models.Q:
+        """Rows whose ``field`` is this category or one below it (the taxonomy has three
+        levels), for ``queryset.filter(category.subtree())``."""
+        return (
+            models.Q(**{field: self})
+            | models.Q(**{f"{field}__parent": self})
+            | models.Q(**{f"{field}__parent__parent": self})
+        )
+
 
 class Department(models.Model):
     """A unit that answers voices: a street office, a district bureau, a city commission."""

@@ -6,7 +6,6 @@ import time
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.forms.utils import flatatt
@@ -124,11 +123,7 @@ class VoiceFilterForm(DateRangeForm):
         if data["area"]:
             voices = voices.filter(area__path__startswith=data["area"].path)
         if category := data["category"]:
-            voices = voices.filter(
-                Q(category=category)
-                | Q(category__parent=category)
-                | Q(category__parent__parent=category)
-            )
+            voices = voices.filter(category.subtree())
         voices = self.filter_dates(voices, "received_at")
         if data["q"]:
             voices = voices.filter(subject__icontains=data["q"])

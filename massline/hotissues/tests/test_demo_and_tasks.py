@@ -7,27 +7,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from massline.hotissues.finding import recompute
 from massline.hotissues.models import HotIssue, Recomputation
 from massline.hotissues.tests import stories
 from massline.voices.models import Voice
-
-
-def run_worker() -> None:
-    """Run every task that is due with the same Worker that ``massline db_worker`` runs."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 @pytest.mark.django_db
@@ -47,7 +32,7 @@ def test_the_demo_city_shows_its_hot_issues_to_the_leader(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_new_voice_is_attached_by_the_worker_once_it_is_saved(city, people):
+def test_a_new_voice_is_attached_by_the_worker_once_it_is_saved(city, people, run_worker):
     stories.background()
     stories.lifts(city)
     DBTaskResult.objects.all().delete()  # the attach tasks of the story's voices
@@ -73,7 +58,7 @@ def test_a_new_voice_is_attached_by_the_worker_once_it_is_saved(city, people):
 
 @pytest.mark.django_db(transaction=True)
 def test_an_operator_recomputes_now_and_the_page_shows_it_running_then_finished(
-    client, city, people
+    client, city, people, run_worker
 ):
     stories.background()
     stories.lifts(city)

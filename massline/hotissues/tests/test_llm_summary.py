@@ -1,11 +1,5 @@
 """An office with a local language model gets its hot issues summarised by it; without one,
-or when it fails, the engine's extractive summary stays."""
-
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
+or when it fails, the engine's extractive summary stays (``chat_endpoint``: conftest.py)."""
 
 from massline.hotissues.finding import recompute, summarise
 from massline.hotissues.models import HotIssue
@@ -14,32 +8,9 @@ from massline.hotissues.tests import stories
 SUMMARY = "望江花园多栋楼电梯停运，居民要求物业尽快维修。"
 
 
-@pytest.fixture
-def model_server():
-    """A real HTTP server on 127.0.0.1 that answers like an OpenAI-compatible endpoint."""
-    prompts: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - the standard library's name
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            prompts.append(body["messages"][0]["content"])
-            payload = json.dumps({"choices": [{"message": {"content": SUMMARY}}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/v1", prompts
-    server.shutdown()
-
-
-def test_the_hottest_issues_are_summarised_by_the_offices_model(city, settings, model_server):
-    url, prompts = model_server
+def test_the_hottest_issues_are_summarised_by_the_offices_model(city, settings, chat_endpoint):
+    url, seen, behaviour = chat_endpoint
+    behaviour["answer"] = SUMMARY
     stories.background()
     stories.lifts(city)
     recompute(90)
@@ -51,6 +22,7 @@ def test_the_hottest_issues_are_summarised_by_the_offices_model(city, settings, 
     assert summarise() >= 1
     lifts.refresh_from_db()
     assert (lifts.summary, lifts.summary_model) == (SUMMARY, "local-model")
+    prompts = [request["body"]["messages"][0]["content"] for request in seen]
     assert any(lifts.title in prompt and "电梯" in prompt for prompt in prompts)
 
     recompute(90)  # the same voices: the model's summary stands

@@ -6,27 +6,12 @@ worker, in this process; these tests use real transactions (the importer commits
 
 import pytest
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from massline.voices.models import ImportBatch, Voice
 from massline.voices.tests.test_import import board_export, message, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_worker() -> None:
-    """Run every queued task with the same Worker that ``massline db_worker`` runs."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 @pytest.fixture
@@ -44,7 +29,7 @@ def upload(client, path, **fields):
         )
 
 
-def test_an_operator_uploads_maps_and_sees_the_import_finish(operator, tmp_path):
+def test_an_operator_uploads_maps_and_sees_the_import_finish(operator, tmp_path, run_worker):
     path = board_export(tmp_path / "board.xlsx", message(1), message(2), message(3))
 
     response = upload(operator, path)
@@ -89,7 +74,7 @@ def test_an_operator_uploads_maps_and_sees_the_import_finish(operator, tmp_path)
     assert set(Voice.objects.values_list("extra__答复意见", flat=True)) == {"已转交处理。"}
 
 
-def test_a_second_upload_of_the_same_file_reports_existing_voices(operator, tmp_path):
+def test_a_second_upload_of_the_same_file_reports_existing_voices(operator, tmp_path, run_worker):
     path = board_export(tmp_path / "board.xlsx", message(1), message(2))
     for _ in range(2):
         mapping_url = upload(operator, path)["Location"]
@@ -102,7 +87,9 @@ def test_a_second_upload_of_the_same_file_reports_existing_voices(operator, tmp_
     assert Voice.objects.count() == 2
 
 
-def test_a_failed_import_lists_each_problem_by_row_and_column_and_saves_nothing(operator, tmp_path):
+def test_a_failed_import_lists_each_problem_by_row_and_column_and_saves_nothing(
+    operator, tmp_path, run_worker
+):
     path = board_export(
         tmp_path / "b.xlsx", message(1), message(2, when="下周一"), message(3, body=" ")
     )
@@ -121,7 +108,9 @@ def test_a_failed_import_lists_each_problem_by_row_and_column_and_saves_nothing(
     assert "<td>4</td><td>留言详情</td><td>The body is empty" in page
 
 
-def test_skipping_duplicate_ids_from_the_form_lists_the_skipped_rows(operator, tmp_path):
+def test_skipping_duplicate_ids_from_the_form_lists_the_skipped_rows(
+    operator, tmp_path, run_worker
+):
     path = board_export(tmp_path / "b.xlsx", message(5), message(5, body="重复"))
     mapping_url = upload(operator, path)["Location"]
     operator.post(

@@ -481,7 +481,8 @@ def _related(a: str, b: str) -> bool:
         return False
     short, long = sorted((a, b), key=len)
     # 政务服务中心 is in every district: which one a voice means is anybody's guess
-    return len(short) >= 2 and short in long and not _generic(short)
+    # 恒丰 (from 恒丰小区) is in 恒丰新村 and 恒丰雅苑 too: two characters say too little
+    return len(short) >= 3 and short in long and not _generic(short)
 
 
 @cache

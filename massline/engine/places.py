@@ -143,11 +143,17 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
         return None, "", ()
     found.sort()
     place, before = _best(found, words, tokenizer)
+    # Other spots (a compound, a school, a company, a village or community: not a road or
+    # a line, which pass many places, nor a town) named in the opening
     also = tuple(
         dict.fromkeys(
             word
-            for area, later, *_, word in found
-            if not area and not later and word != place and not is_generic(word, tokenizer)
+            for area, later, rank, _, word in found
+            if not area
+            and not later
+            and rank in _SPOTS
+            and word != place
+            and not is_generic(word, tokenizer)
         )
     )[:3]
     return place, before, also
@@ -189,6 +195,7 @@ def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
 
 
 _AREA_ENDS = frozenset("省市区县")
+_SPOTS = {-1} | {KIND_RANK[kind] for kind in ("compound", "institution", "village")}
 
 
 def is_generic(word: str, tokenizer: Tokenizer | None = None) -> bool:

@@ -271,6 +271,7 @@ class Concentrator:
         tokenizer: Tokenizer | None = None,
     ) -> None:
         self.idf = idf or {}
+        self.documents = documents
         self.window = window
         self.tokenizer = tokenizer or default_tokenizer()
         self.clusters: list[Cluster] = []
@@ -564,14 +565,23 @@ def _who(reading: Reading) -> object:
     return reading.record.person or reading.terms
 
 
-def _peak(members: Sequence[Reading], span: timedelta) -> int:
-    """Distinct people within the busiest ``span`` of time (members in time order)."""
+def peak_people(times: Sequence[datetime], who: Sequence[object], span: timedelta = PEAK) -> int:
+    """Distinct people within the busiest ``span`` of time: ``times`` in order, ``who``
+    the person behind each."""
     best = left = 0
-    for right, m in enumerate(members):
-        while m.record.at - members[left].record.at > span:
+    for right, at in enumerate(times):
+        while at - times[left] > span:
             left += 1
-        best = max(best, len({_who(x) for x in members[left : right + 1]}))
+        best = max(best, len(set(who[left : right + 1])))
     return best
+
+
+def daily(days: Sequence[date]) -> list[tuple[date, int]]:
+    """Voices per day from the first day to the last, quiet days included."""
+    counts = Counter(days)
+    first = min(days)
+    span = (max(days) - first).days + 1
+    return [(day, counts.get(day, 0)) for day in (first + timedelta(i) for i in range(span))]
 
 
 def describe(
@@ -600,23 +610,16 @@ def describe(
         if len(representatives) == 5:
             break
 
-    days = Counter(m.record.at.date() for m in members)
     start, end = members[0].record.at, members[-1].record.at
-    trend = [
-        (day, days.get(day, 0))
-        for day in (start.date() + timedelta(days=i) for i in range((end - start).days + 2))
-        if day <= end.date()
-    ]
+    trend = daily([m.record.at.date() for m in members])
     week = max(sum(n for _, n in trend[i : i + 7]) for i in range(len(trend)))
     burst = week / (7 * usual_per_day + 1)
-    peak_people = _peak(members, PEAK)
+    peak = peak_people([m.record.at for m in members], [_who(m) for m in members])
     people = cluster.people
     endorsements = sum(m.record.likes - m.record.dislikes for m in members)
     severity = sum(m.severity for m in members) / len(members)
     days_since = (until - end).total_seconds() / 86400
-    value = heat(
-        peak_people, people, len(members), endorsements, burst, severity, days_since, half_life
-    )
+    value = heat(peak, people, len(members), endorsements, burst, severity, days_since, half_life)
     categories = Counter(m.record.category for m in members if m.record.category)
     return HotIssue(
         anchor=cluster.anchor,
@@ -628,7 +631,7 @@ def describe(
         representatives=representatives,
         trend=trend,
         people=people,
-        peak_people=peak_people,
+        peak_people=peak,
         voices=len(members),
         endorsements=endorsements,
         burst=round(burst, 1),
@@ -739,6 +742,35 @@ def tell_shared_names(readings: Sequence[Reading]) -> set[str]:
     return shared
 
 
+def concentrate(
+    voices: Iterable[VoiceRecord | Sequence],
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    window: timedelta = timedelta(days=30),
+    tokenizer: Tokenizer | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Concentrator:
+    """Read ``voices``, attach those of ``[since, until]`` in time order and merge: the
+    concentrator then holds the candidates and the word weights (``idf``, ``documents``)
+    with which new voices are attached later. See :func:`find_hot_issues`."""
+    records = sorted(
+        (v if isinstance(v, VoiceRecord) else VoiceRecord(*v) for v in voices), key=lambda r: r.at
+    )
+    readings = read_all(records, tokenizer, progress)
+    tell_shared_names(readings)
+    idf, n = idf_table(readings)  # all voices given tell which words are common
+    concentrator = Concentrator(idf, n, window=window, tokenizer=tokenizer)
+    places = Counter(r.anchor for r in readings if _kind_of_anchor(r.anchor) == "place")
+    concentrator.rare_places = {a for a, count in places.items() if count <= RARE}
+    for reading in readings:
+        at = reading.record.at
+        if (since is None or at >= since) and (until is None or at <= until):
+            concentrator.add(reading)
+    concentrator.merge()
+    return concentrator
+
+
 def find_hot_issues(
     voices: Iterable[VoiceRecord | Sequence],
     *,
@@ -777,21 +809,10 @@ def find_hot_issues(
     list[HotIssue]
         Hottest first.
     """
-    records = sorted(
-        (v if isinstance(v, VoiceRecord) else VoiceRecord(*v) for v in voices), key=lambda r: r.at
+    found = concentrate(
+        voices, since=since, until=until, window=window, tokenizer=tokenizer, progress=progress
     )
-    readings = read_all(records, tokenizer, progress)
-    tell_shared_names(readings)
-    idf, n = idf_table(readings)  # all voices given tell which words are common
-    concentrator = Concentrator(idf, n, window=window, tokenizer=tokenizer)
-    places = Counter(r.anchor for r in readings if _kind_of_anchor(r.anchor) == "place")
-    concentrator.rare_places = {a for a, count in places.items() if count <= RARE}
-    for reading in readings:
-        at = reading.record.at
-        if (since is None or at >= since) and (until is None or at <= until):
-            concentrator.add(reading)
-    concentrator.merge()
-    return concentrator.hot_issues(until=until, min_people=min_people, top=top)
+    return found.hot_issues(until=until, min_people=min_people, top=top)
 
 
 #: Fewer characters than this are read in this process (half a second or so): more are

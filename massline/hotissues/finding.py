@@ -16,8 +16,7 @@ from massline.engine import hotissues as engine
 from massline.engine.hotissues import (
     Concentrator,
     VoiceRecord,
-    find_hot_issues,
-    idf_table,
+    concentrate,
     reading_of,
 )
 from massline.engine.summary import MAX_VOICES, llm_summary
@@ -37,8 +36,6 @@ from massline.voices.models import Voice
 WINDOW = timedelta(days=30)
 #: Clusters of fewer people are not kept at all; from MIN_PEOPLE on they are hot issues.
 CANDIDATE_PEOPLE = 2
-#: Cosine a voice needs to join an issue when the engine does not say (by kind of anchor).
-THRESHOLD = {"place": 0.22, "group": 0.45, "": 0.5}
 
 FIELDS = ("id", "subject", "body", "received_at", "person_key", "likes", "dislikes", "category_id")
 
@@ -78,10 +75,9 @@ def recompute(days: int = 90, *, now=None, run: Recomputation | None = None) -> 
         status=Recomputation.Status.RUNNING, started_at=timezone.now()
     )
     voices = records(since, now)
-    found = find_hot_issues(
-        voices, since=since, until=now, window=WINDOW, min_people=CANDIDATE_PEOPLE
-    )
-    idf, documents = idf_table(reading_of(v) for v in voices)
+    concentrator = concentrate(voices, since=since, until=now, window=WINDOW)
+    found = concentrator.hot_issues(until=now, min_people=CANDIDATE_PEOPLE)
+    idf, documents = concentrator.idf, concentrator.documents
     created, updated = reconcile(found, since, now)
     run.status, run.finished_at = Recomputation.Status.DONE, timezone.now()
     run.voices_read, run.found, run.created, run.updated = len(voices), len(found), created, updated
@@ -264,8 +260,7 @@ def attach(voice: Voice, now=None) -> HotIssue | None:
         end__gte=at - WINDOW,
         start__lte=at + WINDOW,
     )
-    kind = "group" if reading.anchor.startswith("group:") else "place"
-    threshold = getattr(engine, "THRESHOLD", THRESHOLD).get(kind, THRESHOLD[kind])
+    threshold = engine.THRESHOLD["group" if reading.anchor.startswith("group:") else "place"]
     scored = [(cosine(vector, issue.terms), issue) for issue in nearby]
     score, best = max(scored, key=lambda pair: pair[0], default=(0.0, None))
     with transaction.atomic():

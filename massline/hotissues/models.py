@@ -8,7 +8,6 @@ and logs an :class:`IssueAction` (who, when, what).
 
 import math
 from collections import Counter
-from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -157,8 +156,9 @@ class HotIssue(models.Model):
         self.voice_count = len(members)
         self.start, self.end = members[0]["received_at"], members[-1]["received_at"]
         self.endorsements = sum(m["likes"] - m["dislikes"] for m in members)
-        self.peak_people = _peak_people([m["received_at"] for m in members], who)
-        self.trend = _trend([timezone.localdate(m["received_at"]) for m in members])
+        self.peak_people = engine.peak_people([m["received_at"] for m in members], who)
+        days = engine.daily([timezone.localdate(m["received_at"]) for m in members])
+        self.trend = [[day.isoformat(), n] for day, n in days]
         areas = Counter(m["area_id"] for m in members if m["area_id"])
         self.area_id = areas.most_common(1)[0][0] if areas else None
         days_since = ((now or timezone.now()) - self.end).total_seconds() / 86400
@@ -466,25 +466,6 @@ def _summed(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
     summed = Counter(a)
     summed.update(b)
     return dict(summed.most_common(TERMS_KEPT))
-
-
-def _trend(days: list[date]) -> list[list]:
-    counts = Counter(days)
-    first, last = min(days), max(days)
-    return [
-        [(first + timedelta(days=i)).isoformat(), counts.get(first + timedelta(days=i), 0)]
-        for i in range((last - first).days + 1)
-    ]
-
-
-def _peak_people(times, who, span: timedelta = timedelta(days=14)) -> int:
-    """Distinct people within the busiest ``span`` (members in time order)."""
-    best = left = 0
-    for right, at in enumerate(times):
-        while at - times[left] > span:
-            left += 1
-        best = max(best, len(set(who[left : right + 1])))
-    return best
 
 
 def cosine(vector: dict[str, float], terms: dict[str, float]) -> float:

@@ -216,3 +216,13 @@ def test_the_real_message_board_file_gives_hot_issues(tipdm, tmp_path):
     assert voices[0][:6] == ["问题ID", "留言编号", "留言用户", "留言主题", "留言时间", "留言详情"]
     assert {row[0] for row in voices[1:]} == {row[1] for row in issues[1:]}
     assert issues[1][5] in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_voice_that_looks_like_a_formula_stays_text_in_the_tables(tmp_path):
+    rows = voice_rows()
+    hostile = '=HYPERLINK("http://example.invalid","望江花园")'
+    rows[-1][2] = hostile  # the subject of the last lift voice
+    concentrate(write_csv(tmp_path / "voices.csv", rows), tmp_path / "out")
+    sheet = load_workbook(tmp_path / "out" / "hot_issue_voices.xlsx").active
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == hostile]
+    assert cells and all(cell.data_type == "s" for cell in cells)

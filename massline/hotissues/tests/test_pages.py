@@ -213,3 +213,18 @@ def test_the_pages_speak_chinese_first(people, found):
     assert "热点问题" in listing and "热度" in listing and "立即重新计算" in listing
     detail = client.get(reverse("hotissue-detail", args=[found["lifts"].pk])).content.decode()
     assert "处理本问题" in detail and "每日诉求数" in detail and "更正诉求分类" in detail
+
+
+def test_an_oversized_title_is_refused_and_a_hostile_one_is_shown_as_text(client, people, found):
+    lifts = found["lifts"]
+    client = as_user(client, people["operator"])
+    rename = reverse("hotissue-action", args=[lifts.pk, "rename"])
+    response = client.post(rename, {"title": "电梯" * 101})
+    assert response.status_code == 400
+    lifts.refresh_from_db()
+    assert not lifts.title_edited
+    client.post(rename, {"title": "<script>alert(1)</script>电梯"})
+    for page in (reverse("hotissue-list"), reverse("hotissue-detail", args=[lifts.pk])):
+        html = client.get(page).content.decode()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;电梯" in html
+        assert "<script>alert(1)" not in html

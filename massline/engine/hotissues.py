@@ -45,7 +45,7 @@ from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 
 from massline.engine.places import _AREA, _HEAD_TEXT, GROUPS, is_generic, read
-from massline.engine.text import SUFFIX_KIND, Tokenizer, default_tokenizer, suffix_of
+from massline.engine.text import KIND_RANK, SUFFIX_KIND, Tokenizer, default_tokenizer, suffix_of
 
 #: Cosine of problem words needed to join an issue, by kind of anchor.
 THRESHOLD = {"place": 0.22, "group": 0.45, "": 0.5}
@@ -123,6 +123,7 @@ class Reading:
     head: int = 0  #: how many of ``terms`` the opening sentence (usually the subject) has
     before: str = ""  #: the word before the place, if it could tell which place of that name
     also: tuple[str, ...] = ()  #: anchors of the other places its opening sentence names
+    opening: str = ""  #: the opening sentence, normalised
 
 
 def anchor_of(place: str | None, group: str | None) -> str:
@@ -171,7 +172,7 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
     terms = head + [t for t in terms if t not in opening]
     severity = max((SEVERITY[m] for m in _SEVERITY.findall(r.text)), default=0.0)
     also = tuple(a for a in (anchor_of(p, None) for p in r.also) if a and a != anchor)
-    fields = r.place, r.group, r.kind, tuple(terms), severity, len(head), r.before, also
+    fields = r.place, r.group, r.kind, tuple(terms), severity, len(head), r.before, also, opening
     return sys.intern(anchor), *fields
 
 
@@ -287,9 +288,16 @@ class Concentrator:
 
     def vector(self, reading: Reading) -> dict[str, float]:
         """A voice's problem words as a unit vector of idf weights, those of its opening
-        sentence twice."""
+        sentence at least twice and together at least as much as all the others."""
         idf, rare, head = self.idf, self._rare, reading.head
-        vector = {t: idf.get(t, rare) * (2 if i < head else 1) for i, t in enumerate(reading.terms)}
+        vector = {t: idf.get(t, rare) for t in reading.terms}
+        # The opening weighs at least as much as the rest: a long letter is still about
+        # what its subject says.
+        opening = math.sqrt(sum(x * x for x in islice(vector.values(), head)))
+        rest = math.sqrt(sum(x * x for x in islice(vector.values(), head, None)))
+        boost = max(2.0, rest / opening) if opening else 1.0
+        for t in islice(reading.terms, head):
+            vector[t] *= boost
         norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
         return {t: x / norm for t, x in vector.items()}
 
@@ -404,22 +412,29 @@ class Concentrator:
 
         A place can have a chronic problem (a few complaints a week all year) and, within
         it, a burst (a stoppage, a flood): the burst is the hot issue. A burst is a week
-        with at least ``min_people`` voices and :data:`BURST` times the issue's own weekly
-        average; bursts less than a week apart are one. Short issues stay whole.
+        with at least ``min_people`` people and :data:`BURST` times the issue's own weekly
+        average of voices; bursts less than a week apart are one. Short issues stay whole.
         """
         members = sorted(cluster.members, key=lambda m: m.record.at)
         days = Counter(m.record.at.date() for m in members)
+        people: dict[date, set[object]] = defaultdict(set)
+        for m in members:
+            people[m.record.at.date()].add(_who(m))
         start, end = members[0].record.at.date(), members[-1].record.at.date()
         span = (end - start).days + 1
         if span <= 4 * 7 or len(members) < 2 * min_people:
             return [cluster]
         need = max(min_people, BURST * 7 * len(members) / span)
         hot: set[date] = set()
-        week = deque(maxlen=7)
+        week: deque[date] = deque(maxlen=7)
         for i in range(span):
             day = start + timedelta(days=i)
-            week.append(days.get(day, 0))
-            if sum(week) >= need:
+            week.append(day)
+            # one person's many posts are no burst
+            if (
+                sum(days[d] for d in week) >= need
+                and len(set().union(*(people[d] for d in week))) >= min_people
+            ):
                 hot.update(d for d in (day - timedelta(days=k) for k in range(7)) if d in days)
         if not hot:
             return [cluster]
@@ -659,7 +674,7 @@ def _place_label(anchor: str, members: Sequence[Reading]) -> str:
     """The place as people most often write it (魅力之城小区 rather than the anchor 魅力之城)."""
     if anchor.startswith("group:"):
         return anchor.removeprefix("group:")
-    written = Counter(m.place for m in members if m.place)
+    written = Counter(m.place for m in members if m.place and anchor in m.place)
     return written.most_common(1)[0][0] if written else anchor
 
 
@@ -742,6 +757,109 @@ def tell_shared_names(readings: Sequence[Reading]) -> set[str]:
     return shared
 
 
+#: A name in the openings of this many people's voices is a known place.
+KNOWN = 2
+# Place names that also name a place without their ending: 恒大城 (项目, 幼儿园)
+_STEM_KINDS = frozenset({"compound", "institution"})
+
+
+def name_known_places(readings: Sequence[Reading], tokenizer: Tokenizer | None = None) -> int:
+    """Anchor a voice that names no place others name on one their openings name.
+
+    People name one place in different ways: by the road and number (井莲路369号佳园星城),
+    by the compound (佳园星城小区), by its project or its kindergarten (恒大城项目,
+    “恒大城”小区配套幼儿园). A voice anchored on no place, or on one no other person's voice
+    is anchored on, takes the name in its opening sentence that the most people's openings
+    hold (at least :data:`KNOWN`, and more than hold its own), if that name is as specific
+    as its own place: a voice about a compound does not move to the road it is on. Names
+    are the voices' anchors and, for compounds and institutions, the name before their
+    ending (恒大城). Returns how many voices moved.
+    """
+    tokenizer = tokenizer or default_tokenizer()
+    people: dict[str, set[object]] = defaultdict(set)
+    for r in readings:
+        if _kind_of_anchor(r.anchor) == "place":
+            people[r.anchor].add(_who(r))
+    names = set()
+    for anchor in people:
+        own = _AREA_CODE.sub("", anchor)  # K9县二中, but not A市城 (from A市城小区)
+        if len(own) >= (3 if own == anchor else 2) and not (
+            _generic(anchor) or _AREA.match(anchor)
+        ):
+            names.add(anchor)
+            suffix = suffix_of(anchor)
+            stem = anchor[: -len(suffix)] if suffix else ""
+            if (
+                suffix
+                and SUFFIX_KIND[suffix] in _STEM_KINDS
+                and len(stem) >= 3
+                and not tokenizer.is_common(stem)
+                and not _AREA_CODE.match(stem)
+                and tokenizer.is_name(stem)
+            ):
+                names.add(stem)
+    if not names:
+        return 0
+    inside = {
+        n: [n[i:j] for i in range(len(n)) for j in range(i + 3, len(n) + 1) if n[i:j] in names]
+        for n in names
+    }
+    pattern = _trie_pattern(names)
+    mentioned: list[set[str]] = []
+    mentions: dict[str, set[object]] = defaultdict(set)
+    for r in readings:
+        found = {part for m in pattern.findall(r.opening) for part in inside[m]}
+        mentioned.append(found)
+        for name in found:
+            mentions[name].add(_who(r))
+    moved = 0
+    for r, found in zip(readings, mentioned, strict=True):
+        own = r.anchor if _kind_of_anchor(r.anchor) == "place" else ""
+        if not found or len(people.get(own, ())) > 1:
+            continue
+        rank = _rank(own) if own else len(KIND_RANK) + 1
+        best = max(
+            (n for n in found if _rank(n) <= rank and n != own),
+            key=lambda n: (len(mentions[n]), len(n)),
+            default=None,
+        )
+        if best and len(mentions[best]) >= max(KNOWN, len(mentions.get(own, ())) + 1):
+            kept = [t for t in r.terms if best not in t and t not in best]
+            r.head = sum(1 for t in r.terms[: r.head] if best not in t and t not in best)
+            r.terms, r.anchor = tuple(kept), sys.intern(best)
+            moved += 1
+    return moved
+
+
+def _rank(name: str) -> int:
+    """How specific a place a name is (:data:`KIND_RANK`; one with no ending is a compound:
+    佳园星城, from 佳园星城小区)."""
+    suffix = suffix_of(name)
+    return KIND_RANK[SUFFIX_KIND[suffix]] if suffix else 0
+
+
+def _trie_pattern(names: Iterable[str]) -> re.Pattern:
+    """One pattern for all ``names``, longest first at each position, built as a trie: a
+    flat alternation of thousands of names is tried one by one at every character."""
+    trie: dict = {}
+    for name in names:
+        node = trie
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def alternation(node: dict) -> str:
+        branches = [re.escape(char) + alternation(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = "|".join(branches)
+        if "" in node:
+            return f"(?:{body})?"
+        return f"(?:{body})" if len(branches) > 1 else body
+
+    return re.compile(alternation(trie))
+
+
 def concentrate(
     voices: Iterable[VoiceRecord | Sequence],
     *,
@@ -759,6 +877,7 @@ def concentrate(
     )
     readings = read_all(records, tokenizer, progress)
     tell_shared_names(readings)
+    name_known_places(readings, tokenizer)
     idf, n = idf_table(readings)  # all voices given tell which words are common
     concentrator = Concentrator(idf, n, window=window, tokenizer=tokenizer)
     places = Counter(r.anchor for r in readings if _kind_of_anchor(r.anchor) == "place")

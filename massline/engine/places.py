@@ -37,6 +37,10 @@ _AREA = re.compile(rf"^(?:[A-Z]\d*[省市区县]|[{CJK}]{{2,4}}[省市区县])+$
 _AREA_RANK = len(KIND_RANK)
 _SUFFIXES = sorted(SUFFIX_KIND, key=len, reverse=True)
 
+# A compound's phase (as glued by the tokenizer) and a school's short name (二中, 县一中)
+_PHASED = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})期$")
+_SCHOOL_SHORT = re.compile(r"[县市区]?[一二三四五六七八九十]{1,2}中")
+
 # Affected groups, each with the words that name it (the longest match wins); the canonical
 # name comes first.
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -132,6 +136,10 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
             and not tokenizer.is_common(word)
         ):
             rank = KIND_RANK[SUFFIX_KIND[suffix]]
+        elif _PHASED.search(word) and len(word) > 3:
+            rank = KIND_RANK["compound"]  # 东方水岸明珠6期
+        elif _SCHOOL_SHORT.fullmatch(word):
+            rank = KIND_RANK["institution"]  # (K9县) 二中
         elif LINE.fullmatch(word):
             rank = KIND_RANK["road"]
         elif _AREA.match(word):
@@ -191,10 +199,18 @@ def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
         before = words[position - 2] + before
     if _AREA.match(before) or _is_qualifier(before, tokenizer):
         return before + word
+    # K7县人民反对拆除五一桥: the area the sentence names, a few words before
+    for earlier in reversed(words[max(0, position - _AREA_REACH) : position - 1]):
+        if earlier in _SENTENCE_END:
+            break
+        if _AREA_CODE.fullmatch(earlier):
+            return earlier + word
     return word
 
 
 _AREA_ENDS = frozenset("省市区县")
+_AREA_REACH = 8  # words
+_AREA_CODE = re.compile(r"[A-Z]\d*[市区县]")
 _SPOTS = {-1} | {KIND_RANK[kind] for kind in ("compound", "institution", "village")}
 
 
@@ -202,6 +218,8 @@ def is_generic(word: str, tokenizer: Tokenizer | None = None) -> bool:
     """Whether a place name is only common words before its suffix (环保科技 有限公司,
     中 医院, 家庄 村), not a name of its own (云栖 雅苑, 春晓 公寓 are names: a 春晓 is
     rare enough)."""
+    if _SCHOOL_SHORT.fullmatch(word):
+        return True  # every county has its 二中
     tokenizer = tokenizer or default_tokenizer()
     suffix = suffix_of(word)
     if not suffix or word in tokenizer.places:

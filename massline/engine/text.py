@@ -74,7 +74,7 @@ _NOT_A_NAME = set(
 )
 
 # Characters no name starts with: pronouns, particles and the verbs before a place.
-NEVER_FIRST = frozenset("我你他她它的了在是住到从对把被让给往和与及或该这那此其")
+NEVER_FIRST = frozenset("我你他她它的了在是住到从对把被让给往和与及或该这那此其穿")
 
 # A bus or metro line (81路, K66路公交, 地铁3号线) is a place people complain about.
 _LINE = r"(?:地铁)?\d+号线|[A-Z]?\d+路(?:公交车|公交|社区巴士|巴士)?"
@@ -244,6 +244,16 @@ class Tokenizer:
                     if word.startswith("道") and out and out[-1].endswith("街"):
                         out[-1] += "道"  # 秀水街 道: jieba cuts 街道 in two
                         word = word[1:]
+                    elif (
+                        word[0] in _ONE_CHAR_SUFFIXES
+                        and out
+                        and _is_name_part(out[-1])
+                        and not self.is_word(word)
+                    ):
+                        out[-1] += word[
+                            0
+                        ]  # 五一 桥来, 开元 路到: jieba's guess across a name's end
+                        word = word[1:]
                     if word:
                         out.append(word)
         return _glue_names(out, self.is_common)
@@ -268,6 +278,8 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
     """
     out: list[str] = []
     for word in words:
+        if _PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1])):
+            word = _glue_phase(out, word)
         suffix = suffix_of(word)
         # a bare suffix, a common word ending in one, (东湖) 实验学校, (翠湖) 农贸市场, or a
         # village name cut in two: (孔家) 沟村
@@ -292,11 +304,31 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
             if name and len(name[0]) > 2 and name[0][0] in _NOT_A_NAME:
                 out.append(name[0][0])  # jieba guessed a word across a verb: 走潇楚 南路
                 name[0] = name[0][1:]
-            while name and name[0][0] in NEVER_FIRST:  # 我住 云栖 雅苑: 我住 is no name
-                out.append(name.pop(0))
+            while name and name[0][0] in NEVER_FIRST:  # 我住 云栖 雅苑, 穿长 永 高速
+                out.append(name[0][0])
+                name[0] = name[0][1:]
+                if not name[0]:
+                    name.pop(0)
             word = "".join(name) + word
         out.append(word)
     return out
+
+
+def _glue_phase(out: list[str], word: str) -> str:
+    """A compound's phase (东方 水岸 明珠 6 期, 恒 大城 二期) is one name: taken off ``out``
+    and returned whole, or ``word`` alone when no name stands before it."""
+    number = out.pop() if word == "期" else ""
+    name: list[str] = []
+    while (
+        out and len(name) < 3 and _is_name_part(out[-1]) and len(out[-1]) + sum(map(len, name)) <= 6
+    ):
+        name.insert(0, out.pop())
+    if sum(map(len, name)) < 2:
+        out.extend(name)
+        if number:
+            out.append(number)
+        return word
+    return "".join(name) + number + word
 
 
 def _more_specific(suffix: str, word: str) -> bool:
@@ -325,6 +357,7 @@ def suffix_of(word: str) -> str | None:
     return None
 
 
+_ONE_CHAR_SUFFIXES = frozenset(s for s in SUFFIX_KIND if len(s) == 1)
 _SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIX_KIND}, reverse=True)
 _SUFFIX_ENDS = frozenset(s[-1] for s in SUFFIX_KIND)
 
@@ -334,7 +367,7 @@ def _is_name_part(word: str, loose: bool = False) -> bool:
     function word (for company names, made of trade words and verbs)."""
     if word in _NOT_A_NAME or word in SUFFIX_KIND:
         return False
-    if _ORDINAL.fullmatch(word):  # 第5 (人民医院)
+    if _ORDINAL.fullmatch(word) or _DAY_NAME.fullmatch(word):  # 第5 (人民医院), 五一 (桥)
         return True
     if _is_area(word) or not _CJK_WORD.fullmatch(word):
         return False
@@ -360,6 +393,10 @@ def _is_area(word: str) -> bool:
 # idioms. "规划 多条 地铁站" and "请问 教育局" are not names; "杜鹃 文苑 小区" is.
 _NOT_NAME_TAGS = set("vdpcurmqbfyeoli")
 _CJK_WORD = re.compile(rf"[{CJK}]+")
+# A compound's phase: 二期, 6 期
+_PHASE = re.compile(r"[一二三四五六七八九十]{1,2}期")
+_PHASE_NUMBER = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,2}")
+_DAY_NAME = re.compile(r"[一二三四五六七八九十]{2}")  # 五一路, 八一桥
 _ORDINAL = re.compile(r"第[\d一二三四五六七八九十]+")
 _PROPER = re.compile(r"n[srtz]")  # jieba's tags of place, person, organisation names
 

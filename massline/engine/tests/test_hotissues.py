@@ -10,6 +10,7 @@ from massline.engine.hotissues import (
     find_hot_issues,
     heat,
     idf_table,
+    name_known_places,
     read_all,
 )
 from massline.synthetic import generate_voices
@@ -93,6 +94,65 @@ def test_one_person_posting_again_and_again_is_not_a_hot_issue():
     assert find_hot_issues(voices) == []
 
 
+def test_one_persons_posts_in_one_week_are_no_burst_that_splits_an_issue():
+    same = [VoiceRecord(f"s{i}", LIFT[i], DAY + timedelta(days=i), "same") for i in range(3)]
+    later = [
+        VoiceRecord("a", LIFT[3], DAY + timedelta(days=40), "a"),
+        VoiceRecord("b", LIFT[4], DAY + timedelta(days=75), "b"),
+        VoiceRecord("b2", LIFT[0], DAY + timedelta(days=76), "b"),
+    ]
+    issues = find_hot_issues(background() + same + later, since=DAY, window=timedelta(days=60))
+    assert [(issue.people, issue.voices) for issue in issues] == [(3, 6)]
+
+
+def test_a_place_named_by_road_and_number_joins_the_voices_naming_it_alone():
+    texts = [
+        "翠微星都小区门口要建垃圾中转站，业主强烈反对",
+        "反对在翠微星都门口建垃圾中转站，臭气影响孩子",
+        "反映井岗路369号翠微星都门口建垃圾中转站的问题，离住户太近",
+    ]
+    issues = find_hot_issues(background() + records(texts), since=DAY)
+    assert [(issue.place[:4], issue.people) for issue in issues] == [("翠微星都", 3)]
+
+
+def test_a_project_and_its_kindergarten_are_the_place_people_name():
+    readings = read_all(
+        records(
+            [
+                "投诉恒瑞城项目配套幼儿园迟迟不开办公立园",
+                "恒瑞城幼儿园公立转私立，家长不满",
+                "请求接收“恒瑞城”小区配套幼儿园并开办公立园",
+            ]
+        )
+    )
+    assert name_known_places(readings) == 3
+    assert {r.anchor for r in readings} == {"恒瑞城"}
+
+
+def test_a_voice_about_a_compound_does_not_move_to_the_road_it_is_on():
+    readings = read_all(
+        records(["井岗路上的翠湖花园电梯坏了", "井岗路修路太吵", "井岗路晚上施工扰民"])
+    )
+    name_known_places(readings)
+    assert [r.anchor for r in readings] == ["翠湖花园", "井岗路", "井岗路"]
+
+
+def test_a_long_letter_is_about_what_its_subject_says():
+    subjects = [
+        "反映枫林雅苑电梯长期停运的问题",
+        "枫林雅苑电梯停运没人修",
+        "投诉枫林雅苑电梯停运一个月",
+    ]
+    others = [
+        f"{v.subject}。{v.body}"
+        for v in generate_voices(180, seed=11, start=date(2025, 4, 1), days=30)
+    ]
+    # open letters of some 5,000 characters, each going on about sixty other matters
+    letters = [f"{s}。尊敬的领导：" + "另外，".join(others[i::3]) for i, s in enumerate(subjects)]
+    issues = find_hot_issues(background() + records(letters), since=DAY)
+    assert [(issue.place, issue.people) for issue in issues] == [("枫林雅苑", 3)]
+
+
 def test_a_hot_issue_needs_its_voices_close_in_time():
     spread = records(LIFT, step=timedelta(days=45))
     assert find_hot_issues(background() + spread, since=DAY, window=timedelta(days=30)) == []
@@ -151,3 +211,19 @@ def test_the_planted_hot_issues_of_a_synthetic_year_are_found_and_ranked_high():
 
     assert len(found(10)) >= 7
     assert len(found(20)) == len(planted)
+
+
+def test_on_real_messages_most_hand_found_hot_issues_are_in_the_top_ten(tipdm):
+    from bench.hotissues_compare import real_corpus
+    from bench.hotissues_truth import load_truth, score
+
+    corpus = real_corpus(tipdm / "messages_with_replies.xlsx")
+    voices = [
+        VoiceRecord(*row)
+        for row in zip(corpus.ids, corpus.texts, corpus.at, corpus.people, strict=True)
+    ]
+    issues = find_hot_issues(voices, window=timedelta(days=365))
+    result = score([set(issue.voice_ids) for issue in issues], load_truth(), k=10)
+    # bench/hotissues_truth.md: 12 issues of 3-6 people among 2,816 messages over nine years
+    assert result["recall_at_k"] >= 0.6
+    assert result["precision_at_k"] >= 0.8

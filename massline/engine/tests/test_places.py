@@ -38,6 +38,18 @@ def test_a_generic_name_keeps_the_words_that_tell_which_one():
     assert extract_place("我住云栖雅苑3栋，电梯坏了") == "云栖雅苑"
 
 
+def test_a_name_said_in_the_way_people_say_it_is_found():
+    # a compound's phase, a county's "No. 2 school", the area named a few words before
+    assert extract_place("质疑D3市金桂明珠6期乱收费水电费") == "金桂明珠6期"
+    assert extract_place("恒丰城二期的业主反映漏水") == "恒丰城二期"
+    assert extract_place("投诉K9县二中强制学生补课") == "K9县二中"
+    assert extract_place("K7县人民反对拆除八一桥来建商铺") == "K7县八一桥"
+    # jieba guesses a word across the name's end (开元 路到): the name stays whole
+    assert extract_place("请求恢复开元路到松雅中学的公交车") == "松雅中学"
+    assert "开元路" in tokens("请求恢复开元路到松雅中学的公交车")
+    assert extract_place("近期学期调整，二中的学生很累") == "二中"  # no area: it stays generic
+
+
 def test_bus_and_metro_lines_are_places():
     assert extract_place("K66路公交车晚上八点就停运了") == "K66路公交车"
     assert extract_place("地铁3号线早高峰太挤") == "地铁3号线"

@@ -32,6 +32,7 @@ a hot issue, the place:
 
 from __future__ import annotations
 
+import heapq
 import math
 import os
 import re
@@ -71,6 +72,8 @@ CENTROID_TERMS = 40
 LOOKUP = 30
 #: Issues scored per voice: those sharing the most distinctive words.
 CANDIDATES = 6
+#: Words of a voice that look for its issue: a long letter's hundred words need not.
+KEYS = 16
 
 _DIGIT = re.compile(r"\d")  # numbers, dates, buildings: details, not the problem
 _VEHICLE = re.compile(r"(?<=\d路)(?:公交车|公交|社区巴士|巴士)$")
@@ -153,19 +156,17 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
     r = read(text, tokenizer)
     anchor = anchor_of(r.place, r.group)
     drop = {r.place, anchor}
-    terms = list(
-        dict.fromkeys(
-            sys.intern(t)
-            for t in r.tokens
-            if t not in drop
-            and len(t) > 1
-            and t not in _GROUP_WORDS
-            and not _DIGIT.search(t)
-            and not _AREA_CODE.match(t)
-            and not (t[-1] in "省市区县" and _AREA.match(t) and not suffix_of(t))  # 临江市
-            and not (anchor and (anchor in t or t in anchor))
-        )
-    )
+    terms = [
+        sys.intern(t)
+        for t in dict.fromkeys(r.tokens)
+        if t not in drop
+        and len(t) > 1
+        and t not in _GROUP_WORDS
+        and not _DIGIT.search(t)
+        and not _AREA_CODE.match(t)
+        and not (t[-1] in "省市区县" and _AREA.match(t) and not suffix_of(t))  # 临江市
+        and not (anchor and (anchor in t or t in anchor))
+    ]
     # The opening sentence (the subject, on a message board) says what the voice is about.
     opening = _HEAD_TEXT.match(r.text).group()
     head = [t for t in terms if t in opening]
@@ -313,9 +314,11 @@ class Concentrator:
         at = reading.record.at
         # Issues of its place, or of another place its opening names: people name the
         # same spot by the compound or by the road it is on (佳园星城, 井莲路).
+        # Its strongest words find them: those of the opening, then the rarest.
+        strongest = heapq.nlargest(KEYS, vector, key=vector.__getitem__)
         keys = [
             (anchor, t)
-            for t in reading.terms
+            for t in strongest
             if self.idf.get(t, self._rare) >= self._distinctive
             for anchor in (reading.anchor, *reading.also)
         ]

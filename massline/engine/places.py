@@ -122,12 +122,13 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
     then the first mentioned.
     """
     found: list[tuple[bool, bool, int, int, str]] = []
-    offset, head = 0, True
+    offset, head, named = 0, True, False
     for position, word in enumerate(words):
         offset += len(word)
         head = head and offset <= _HEAD and word not in _SENTENCE_END
-        if not head and any(not area and not later for area, later, *_ in found):
+        if named and not head:
             break  # a named place in the opening beats any further on
+        last = word[-1]  # most words end in no place's last character: checked first
         if word in tokenizer.places:
             rank = -1
         elif (
@@ -136,17 +137,18 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
             and not tokenizer.is_common(word)
         ):
             rank = KIND_RANK[SUFFIX_KIND[suffix]]
-        elif _PHASED.search(word) and len(word) > 3:
+        elif last == "期" and len(word) > 3 and _PHASED.search(word):
             rank = KIND_RANK["compound"]  # 东方水岸明珠6期
-        elif _SCHOOL_SHORT.fullmatch(word):
+        elif last == "中" and _SCHOOL_SHORT.fullmatch(word):
             rank = KIND_RANK["institution"]  # (K9县) 二中
-        elif LINE.fullmatch(word):
+        elif last in _LINE_ENDS and LINE.fullmatch(word):
             rank = KIND_RANK["road"]
-        elif _AREA.match(word):
+        elif last in _AREA_ENDS and _AREA.match(word):
             rank = _AREA_RANK
         else:
             continue
         found.append((rank == _AREA_RANK, not head, rank, position, word))
+        named = named or (head and rank != _AREA_RANK)
     if not found:
         return None, "", ()
     found.sort()
@@ -209,6 +211,7 @@ def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
 
 
 _AREA_ENDS = frozenset("省市区县")
+_LINE_ENDS = frozenset("线路车交士")
 _AREA_REACH = 8  # words
 _AREA_CODE = re.compile(r"[A-Z]\d*[市区县]")
 _SPOTS = {-1} | {KIND_RANK[kind] for kind in ("compound", "institution", "village")}

@@ -250,9 +250,8 @@ class Tokenizer:
                         and _is_name_part(out[-1])
                         and not self.is_word(word)
                     ):
-                        out[-1] += word[
-                            0
-                        ]  # 五一 桥来, 开元 路到: jieba's guess across a name's end
+                        # 五一 桥来, 开元 路到: jieba's guess across a name's end
+                        out[-1] += word[0]
                         word = word[1:]
                     if word:
                         out.append(word)
@@ -278,7 +277,9 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
     """
     out: list[str] = []
     for word in words:
-        if _PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1])):
+        if word[-1] == "期" and (
+            _PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1]))
+        ):
             word = _glue_phase(out, word)
         suffix = suffix_of(word)
         # a bare suffix, a common word ending in one, (东湖) 实验学校, (翠湖) 农贸市场, or a

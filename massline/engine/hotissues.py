@@ -391,15 +391,12 @@ class Concentrator:
         """The candidates raised by at least ``min_people`` people, hottest first."""
         if until is None:
             until = max((c.last for c in self.clusters), default=None)
-        usual: Counter[str] = Counter()  # voices per anchor: the usual talk about a place
         span_days = 1.0
         if self.clusters:
             first = min(c.first for c in self.clusters)
             span_days = max((until - first).total_seconds() / 86400, 1.0)
-            for c in self.clusters:
-                usual[c.anchor] += len(c.members)
         issues = [
-            describe(part, self, until, usual[c.anchor] / span_days, max(30.0, span_days / 4))
+            describe(part, self, until, len(c.members) / span_days, max(30.0, span_days / 4))
             for c in self.clusters
             if c.anchor and c.people >= min_people
             for part in self.episodes(c, min_people)
@@ -525,7 +522,7 @@ class HotIssue:
     peak_people: int  #: distinct people within the busiest :data:`PEAK`
     voices: int
     endorsements: int  #: likes less dislikes
-    burst: float  #: the busiest week against the usual level at this place
+    burst: float  #: the busiest week against the usual level of this problem at this place
     severity: float  #: 0 (none) to 1 (life and safety)
     heat: float
     why: str  #: one line: why it is hot
@@ -557,7 +554,7 @@ def heat(
     voices those beyond one per person (people who call again); then multiplied by
 
     - ``0.5 + 0.5·min(ln(1+burst)/ln 9, 1)``: the burst, the busiest week against the usual
-      level of talk about the place: eight times the usual or more counts in full, a
+      level of this problem at this place: eight times the usual or more counts in full, a
       chronic problem (the busiest week no busier than usual) about two thirds, so a
       sudden problem outranks a chronic one of the same size;
     - ``1 + 0.5·severity``: life and safety (1) lift it by half, livelihoods (0.6) less;
@@ -611,8 +608,10 @@ def describe(
 ) -> HotIssue:
     """Title, keywords, representatives, trend, heat and reasons of one candidate.
 
-    ``usual_per_day`` is how many voices a day name this issue's place, all problems
-    together, over the whole period: the level a burst is measured against.
+    ``usual_per_day`` is how many voices a day raise this problem at this place over the
+    whole period (its bursts and chronic rest together): the level a burst is measured
+    against. Other problems at the place do not count: talk of a building's lifts all year
+    makes its water cut no less sudden.
     """
     members = sorted(cluster.members, key=lambda m: m.record.at)
     keywords = _keywords(cluster.weights)
@@ -692,7 +691,7 @@ def _why(people, voices, trend, burst, endorsements, severity, members) -> str:
     """One line, in the product's first language: why this issue is hot."""
     parts = [f"{people}人反映{voices}次，{len(trend)}天内"]
     if burst >= 2:
-        parts.append(f"高峰一周为该处平时的{burst:.0f}倍")
+        parts.append(f"高峰一周为此问题平时的{burst:.0f}倍")
     if endorsements >= 10:
         parts.append(f"获{endorsements}次点赞")
     if severity >= 0.3:
@@ -820,9 +819,9 @@ def name_known_places(readings: Sequence[Reading], tokenizer: Tokenizer | None =
         own = r.anchor if _kind_of_anchor(r.anchor) == "place" else ""
         if not found or len(people.get(own, ())) > 1:
             continue
-        rank = _rank(own) if own else len(KIND_RANK) + 1
+        rank = place_rank(own)
         best = max(
-            (n for n in found if _rank(n) <= rank and n != own),
+            (n for n in found if place_rank(n) <= rank and n != own),
             key=lambda n: (len(mentions[n]), len(n)),
             default=None,
         )
@@ -834,11 +833,21 @@ def name_known_places(readings: Sequence[Reading], tokenizer: Tokenizer | None =
     return moved
 
 
-def _rank(name: str) -> int:
-    """How specific a place a name is (:data:`KIND_RANK`; one with no ending is a compound:
-    佳园星城, from 佳园星城小区)."""
-    suffix = suffix_of(name)
+def place_rank(anchor: str) -> int:
+    """How specific a place an anchor is, most specific 0 (:data:`KIND_RANK`; a name with
+    no ending is a compound: 佳园星城, from 佳园星城小区); a group or none ranks last."""
+    if _kind_of_anchor(anchor) != "place":
+        return len(KIND_RANK) + 1
+    suffix = suffix_of(anchor)
     return KIND_RANK[SUFFIX_KIND[suffix]] if suffix else 0
+
+
+def names_in(text: str, longest: int = 12) -> set[str]:
+    """Every string of 3 to ``longest`` characters of ``text``: the place anchors it may
+    name, to look up among the known ones (a voice's opening is short)."""
+    return {
+        text[i:j] for i in range(len(text)) for j in range(i + 3, min(i + longest, len(text)) + 1)
+    }
 
 
 def _trie_pattern(names: Iterable[str]) -> re.Pattern:

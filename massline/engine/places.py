@@ -131,10 +131,14 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
         last = word[-1]  # most words end in no place's last character: checked first
         if word in tokenizer.places:
             rank = -1
-        elif (
-            (suffix := suffix_of(word))
-            and len(word) > len(suffix)
-            and not tokenizer.is_common(word)
+        elif (suffix := suffix_of(word)) and (
+            (len(word) > len(suffix) and not tokenizer.is_common(word))
+            # (东湖区) 妇幼保健院, (A3区) 人民医院: the area is its name
+            or (
+                SUFFIX_KIND[suffix] == "institution"
+                and position
+                and _AREA.match(words[position - 1])
+            )
         ):
             rank = KIND_RANK[SUFFIX_KIND[suffix]]
         elif last == "期" and len(word) > 3 and _PHASED.search(word):

@@ -47,6 +47,7 @@ PLACE_SUFFIXES: dict[str, tuple[str, ...]] = {
     ),
     "institution": _words(
         "学校 小学 中学 高中 初中 大学 学院 幼儿园 医院 人民医院 卫生院 诊所 养老院 敬老院 "
+        "保健院 妇幼保健院 健身房 棋牌室 酒吧 "
         "中心小学 实验小学 实验中学 "
         "公司 有限公司 有限责任公司 集团 银行 酒店 宾馆 工厂 厂 超市 加油站 检测站 "
         "服务中心 便民服务中心 卫生服务中心 服务站 社保服务站 药房 药店 店 小吃店 面馆 饭店 "
@@ -74,7 +75,7 @@ _NOT_A_NAME = set(
 )
 
 # Characters no name starts with: pronouns, particles and the verbs before a place.
-NEVER_FIRST = frozenset("我你他她它的了在是住到从对把被让给往和与及或该这那此其穿")
+NEVER_FIRST = frozenset("我你他她它的了在是住到从对把被让给往和与及或该这那此其穿号栋")
 
 # A bus or metro line (81路, K66路公交, 地铁3号线) is a place people complain about.
 _LINE = r"(?:地铁)?\d+号线|[A-Z]?\d+路(?:公交车|公交|社区巴士|巴士)?"

@@ -241,7 +241,10 @@ def attach(voice: Voice, now=None) -> HotIssue | None:
     """Place one new voice: into the most similar open issue or candidate of its place or
     group (last voice within :data:`WINDOW`), or as a new candidate.
 
-    Praise and voices naming no place or group join nothing (``None``).
+    An issue of another place its opening names counts too, if that place is as specific as
+    its own (井莲路369号佳园星城 joins 佳园星城's issue; a voice about a compound does not
+    join its road's). Praise, and voices naming no place or group that joins no issue,
+    join nothing (``None``).
     """
     current = HotIssue.objects.live().filter(memberships__voice=voice).first()
     if current:
@@ -250,26 +253,34 @@ def attach(voice: Voice, now=None) -> HotIssue | None:
     concentrator = Concentrator(idf, documents, window=WINDOW)
     row = {f: getattr(voice, f) for f in FIELDS}
     reading = reading_of(record_of(row), concentrator.tokenizer)
-    if reading.kind == "praise" or not reading.anchor:
+    own = reading.anchor
+    if reading.kind == "praise":
         return None
     vector = concentrator.vector(reading)
     at = voice.received_at
     nearby = HotIssue.objects.filter(
-        anchor=reading.anchor,
+        anchor__in={own} | engine.names_in(reading.opening) - {""},
         status__in=[HotIssue.Status.OPEN, HotIssue.Status.CANDIDATE],
         end__gte=at - WINDOW,
         start__lte=at + WINDOW,
     )
-    threshold = engine.THRESHOLD["group" if reading.anchor.startswith("group:") else "place"]
-    scored = [(cosine(vector, issue.terms), issue) for issue in nearby]
-    score, best = max(scored, key=lambda pair: pair[0], default=(0.0, None))
+    rank = engine.place_rank(own)
+    threshold = engine.THRESHOLD["group" if own.startswith("group:") else "place"]
+    scored = [
+        (cosine(vector, issue.terms), issue.anchor == own, issue)
+        for issue in nearby
+        if issue.anchor == own or engine.place_rank(issue.anchor) <= rank
+    ]
+    score, _, best = max(scored, key=lambda x: x[:2], default=(0.0, False, None))
+    if (best is None or score < threshold) and not own:
+        return None
     with transaction.atomic():
         if best is None or score < threshold:
             words = sorted(vector, key=lambda t: -vector[t])
             best = HotIssue(
                 title=f"{reading.place or reading.anchor.removeprefix('group:')} "
                 f"{''.join(words[:2])}".strip()[:200],
-                anchor=reading.anchor,
+                anchor=own,
                 keywords=words[:5],
                 terms=vector,
                 start=at,

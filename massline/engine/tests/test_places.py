@@ -48,6 +48,8 @@ def test_a_name_said_in_the_way_people_say_it_is_found():
     assert extract_place("请求恢复开元路到松雅中学的公交车") == "松雅中学"
     assert "开元路" in tokens("请求恢复开元路到松雅中学的公交车")
     assert extract_place("近期学期调整，二中的学生很累") == "二中"  # no area: it stays generic
+    assert extract_place("东湖区妇幼保健院看病排队") == "东湖区妇幼保健院"
+    assert extract_place("A3区人民医院挂号难") == "A3区人民医院"
 
 
 def test_bus_and_metro_lines_are_places():

@@ -4,6 +4,7 @@ each checked, written at once and logged — and a recomputation that keeps it a
 import pytest
 from django.core.exceptions import ValidationError
 
+from massline.engine.hotissues import reading_of
 from massline.hotissues import finding
 from massline.hotissues.models import HotIssue, IssueAction, Membership
 from massline.hotissues.tests import stories
@@ -196,3 +197,28 @@ def test_a_new_similar_voice_joins_the_issue_and_a_different_one_starts_a_candid
     assert candidate != lifts and candidate.status == HotIssue.Status.CANDIDATE
     assert candidate.anchor == "望江花园" and list(candidate.voices.all()) == [different]
     assert finding.attach(different) == candidate  # once only
+
+
+def test_a_voice_naming_the_place_in_its_own_way_joins_its_issue(city, found):
+    lifts = found["lifts"]
+    by_phase = Voice.objects.create(
+        channel=Voice.Channel.HOTLINE,
+        subject="望江花园二期电梯停运",
+        body="望江花园二期3栋的电梯停运好几天了，老人下不了楼。",
+        phone="13900000011",
+        received_at=stories.days_ago(0.5),
+        area=city["north_street"],
+    )
+    nowhere = Voice.objects.create(
+        channel=Voice.Channel.HOTLINE,
+        subject="电梯停运好几天了",
+        body="电梯停运好几天了，老人下不了楼，请督促维修。",
+        phone="13900000012",
+        received_at=stories.days_ago(0.5),
+        area=city["north_street"],
+    )
+    assert reading_of(finding.record_of(vars(by_phase))).anchor == "望江花园二期"
+    assert finding.attach(by_phase) == lifts
+    assert lifts.voices.filter(pk=by_phase.pk).exists()
+    assert finding.attach(nowhere) is None
+    assert not HotIssue.objects.filter(voices=nowhere).exists()

@@ -63,6 +63,8 @@ MERGE_RELATED = 0.2
 PEAK = timedelta(days=14)
 #: A week this many times an issue's own weekly average is a burst within it.
 BURST = 3
+#: An issue raised for this long with no burst is chronic (常发), not sudden (突发).
+CHRONIC = timedelta(weeks=8)
 #: Words shared by more than this share of voices are no evidence of one problem.
 COMMON_SHARE = 0.05
 COMMON_LEAST = 50
@@ -417,7 +419,7 @@ class Concentrator:
         """
         members = sorted(cluster.members, key=lambda m: m.record.at)
         days = Counter(m.record.at.date() for m in members)
-        people: dict[date, set[object]] = defaultdict(set)
+        people: defaultdict[date, set[object]] = defaultdict(set)
         for m in members:
             people[m.record.at.date()].add(_who(m))
         start, end = members[0].record.at.date(), members[-1].record.at.date()
@@ -426,16 +428,17 @@ class Concentrator:
             return [cluster]
         need = max(min_people, BURST * 7 * len(members) / span)
         hot: set[date] = set()
-        week: deque[date] = deque(maxlen=7)
+        week: deque[date] = deque()
+        voices = 0  # in the last seven days
         for i in range(span):
             day = start + timedelta(days=i)
             week.append(day)
+            voices += days.get(day, 0)
+            if len(week) > 7:
+                voices -= days.get(week.popleft(), 0)
             # one person's many posts are no burst
-            if (
-                sum(days[d] for d in week) >= need
-                and len(set().union(*(people[d] for d in week))) >= min_people
-            ):
-                hot.update(d for d in (day - timedelta(days=k) for k in range(7)) if d in days)
+            if voices >= need and len(set().union(*(people[d] for d in week))) >= min_people:
+                hot.update(d for d in week if d in days)
         if not hot:
             return [cluster]
         # Hot days less than PEAK apart are one burst; its voices are those within a
@@ -535,6 +538,19 @@ class HotIssue:
         """The place or group, as shown to people."""
         return self.anchor.removeprefix("group:")
 
+    @property
+    def chronic(self) -> bool:
+        """Raised all along (常发) rather than all at once (突发): see :func:`is_chronic`."""
+        return is_chronic(self.start, self.end, self.burst)
+
+
+def is_chronic(start: datetime, end: datetime, burst: float) -> bool:
+    """Whether an issue is chronic (常发): raised for :data:`CHRONIC` or longer, its busiest
+    week under :data:`BURST` times its usual level. A dense city has many — a building
+    site's noise, a company's wages, every fortnight all year — and they can outrank the
+    sudden ones (突发), so people look at each kind apart."""
+    return end - start >= CHRONIC and burst < BURST
+
 
 def heat(
     peak_people: int,
@@ -591,6 +607,15 @@ def peak_people(times: Sequence[datetime], who: Sequence[object], span: timedelt
     return best
 
 
+def busiest_week(per_day: Sequence[int]) -> int:
+    """The most voices in seven days running, from voices per day."""
+    best = total = sum(per_day[:7])
+    for i in range(7, len(per_day)):
+        total += per_day[i] - per_day[i - 7]
+        best = max(best, total)
+    return best
+
+
 def daily(days: Sequence[date]) -> list[tuple[date, int]]:
     """Voices per day from the first day to the last, quiet days included."""
     counts = Counter(days)
@@ -629,7 +654,7 @@ def describe(
 
     start, end = members[0].record.at, members[-1].record.at
     trend = daily([m.record.at.date() for m in members])
-    week = max(sum(n for _, n in trend[i : i + 7]) for i in range(len(trend)))
+    week = busiest_week([n for _, n in trend])
     burst = week / (7 * usual_per_day + 1)
     peak = peak_people([m.record.at for m in members], [_who(m) for m in members])
     people = cluster.people

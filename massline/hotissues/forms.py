@@ -9,12 +9,18 @@ from massline.voices.forms import AreaChoiceField, DateRangeForm
 
 
 class HotIssueFilterForm(DateRangeForm):
-    """Area (with everything under it), category, period (issues overlapping it), status."""
+    """Status, kind (sudden 突发 or chronic 常发), area (with everything under it),
+    category, period (issues overlapping it)."""
 
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("hot issues")), ("all", _("all")), *HotIssue.Status.choices[:3]],
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("all")), ("sudden", _("sudden")), ("chronic", _("chronic"))],
     )
     area = AreaChoiceField(label=_("Area"), required=False, empty_label=_("all"))
     category = forms.ModelChoiceField(
@@ -23,7 +29,7 @@ class HotIssueFilterForm(DateRangeForm):
         required=False,
         empty_label=_("all"),
     )
-    field_order = ["status", "area", "category", "since", "until"]
+    field_order = ["status", "kind", "area", "category", "since", "until"]
 
     def filter(self, issues):
         if not self.is_valid():
@@ -31,6 +37,8 @@ class HotIssueFilterForm(DateRangeForm):
         data = self.cleaned_data
         status = data["status"] or HotIssue.Status.OPEN
         issues = issues.live() if status == "all" else issues.filter(status=status)
+        if data["kind"]:
+            issues = issues.chronic(data["kind"] == "chronic")
         if data["area"]:
             issues = issues.filter(area__path__startswith=data["area"].path)
         if category := data["category"]:

@@ -12,7 +12,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,6 +47,12 @@ class HotIssueQuerySet(models.QuerySet):
     def live(self) -> "HotIssueQuerySet":
         """Not merged away: issues that still stand on their own."""
         return self.exclude(status=HotIssue.Status.MERGED)
+
+    def chronic(self, chronic: bool = True) -> "HotIssueQuerySet":
+        """Chronic issues (常发), or with ``False`` the sudden ones (突发): see
+        :func:`massline.engine.hotissues.is_chronic`."""
+        long_and_flat = Q(end__gte=F("start") + engine.CHRONIC, burst__lt=engine.BURST)
+        return self.filter(long_and_flat if chronic else ~long_and_flat)
 
 
 class HotIssue(models.Model):
@@ -124,6 +130,10 @@ class HotIssue(models.Model):
     @property
     def live(self) -> bool:
         return self.status != self.Status.MERGED
+
+    @property
+    def chronic(self) -> bool:
+        return engine.is_chronic(self.start, self.end, self.burst)
 
     def touched_by_staff(self) -> bool:
         """Whether a person decided anything about it (then it is never deleted silently)."""

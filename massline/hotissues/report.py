@@ -51,7 +51,7 @@ OUTPUT_FILES = (ISSUES_FILE, VOICES_FILE, REPORT_FILE)
 
 #: The standard table of hot issues (TipDM 2020 problem C), then columns that help to read it.
 STANDARD_HEADER = ["热度排名", "问题ID", "热度指数", "时间范围", "地点/人群", "问题描述"]
-EXTRA_HEADER = ["人数", "条数", "关键词", "热度说明", "摘要"]
+EXTRA_HEADER = ["类型", "人数", "条数", "关键词", "热度说明", "摘要"]
 ISSUE_ID_COLUMN = "问题ID"
 
 #: Issues the report draws a trend for and quotes voices of; the ranked table lists all.
@@ -211,6 +211,7 @@ def standard_row(rank: int, issue_id: str, issue: HotIssue) -> list[Any]:
         time_range(issue),
         issue.place,
         issue.title,
+        "常发" if issue.chronic else "突发",
         issue.people,
         issue.voices,
         "、".join(issue.keywords),

@@ -153,6 +153,18 @@ def test_a_long_letter_is_about_what_its_subject_says():
     assert [(issue.place, issue.people) for issue in issues] == [("枫林雅苑", 3)]
 
 
+def test_a_problem_raised_every_week_for_months_is_chronic_and_a_burst_is_sudden():
+    weekly = [
+        VoiceRecord(f"w{i}", LIFT[i % 5], DAY + timedelta(days=7 * i), f"w{i}") for i in range(16)
+    ]
+    burst = records(
+        [t.replace("云栖雅苑", "枫丹名邸") for t in LIFT], start=DAY + timedelta(days=50)
+    )
+    issues = find_hot_issues(background() + weekly + burst, since=DAY)
+    kinds = {issue.place[:4]: issue.chronic for issue in issues}
+    assert kinds == {"云栖雅苑": True, "枫丹名邸": False}
+
+
 def test_a_hot_issue_needs_its_voices_close_in_time():
     spread = records(LIFT, step=timedelta(days=45))
     assert find_hot_issues(background() + spread, since=DAY, window=timedelta(days=30)) == []

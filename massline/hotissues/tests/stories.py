@@ -63,8 +63,11 @@ def background(n: int = 300, seed: int = 7) -> None:
     )
 
 
-def said(rows, *, area=None, department=None, category=None, start: float = 6) -> list[Voice]:
-    """Voices of ``rows`` (phone, subject, body), a day apart, the first ``start`` days ago."""
+def said(
+    rows, *, area=None, department=None, category=None, start: float = 6, every: float = 1
+) -> list[Voice]:
+    """Voices of ``rows`` (phone, subject, body), ``every`` days apart, the first ``start``
+    days ago."""
     return [
         Voice.objects.create(
             channel=Voice.Channel.HOTLINE,
@@ -72,7 +75,7 @@ def said(rows, *, area=None, department=None, category=None, start: float = 6) -
             subject=subject,
             body=body,
             phone=phone,
-            received_at=days_ago(start - i),
+            received_at=days_ago(start - i * every),
             area=area,
             department=department,
             category=category,

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 HEADER = ["留言编号", "留言用户", "留言主题", "留言时间", "留言详情", "点赞数"]
 STANDARD = ["热度排名", "问题ID", "热度指数", "时间范围", "地点/人群", "问题描述"]
-EXTRA = ["人数", "条数", "关键词", "热度说明", "摘要"]
+EXTRA = ["类型", "人数", "条数", "关键词", "热度说明", "摘要"]
 
 LIFTS = [
     (
@@ -131,7 +131,7 @@ def test_the_hot_issues_table_has_the_standard_columns_then_the_extra_ones(resul
     assert first["时间范围"] == "2024/05/27 至 2024/05/31"
     assert first["地点/人群"] == "望江花园"
     assert "望江花园" in first["问题描述"] and "电梯" in first["问题描述"]
-    assert (first["人数"], first["条数"]) == (5, 5)
+    assert (first["类型"], first["人数"], first["条数"]) == ("突发", 5, 5)
     assert "电梯" in first["关键词"]
 
 

@@ -57,6 +57,29 @@ def test_the_list_filters_by_area_category_period_and_status(client, city, peopl
     assert found["noise"] not in operator.get(url).context["page"]
 
 
+def test_a_problem_raised_all_along_is_marked_chronic_and_filtered_apart(client, people, found):
+    stories.said(
+        [
+            (f"1370000{i:04d}", "青松苑门口路灯不亮", "青松苑门口的路灯又不亮了，晚上走路看不见。")
+            for i in range(8)
+        ],
+        start=84,
+        every=11,
+    )
+    finding.recompute(90)
+    lamps = HotIssue.objects.get(anchor="青松苑")
+    client = as_user(client, people["operator"])
+    url = reverse("hotissue-list")
+    page = client.get(url).content.decode()
+    assert page.count("issue-chronic") == 1 and "青松苑" in page
+    chronic = client.get(url, {"kind": "chronic"}).context["page"]
+    sudden = client.get(url, {"kind": "sudden"}).context["page"]
+    everything = client.get(url).context["page"]
+    assert [i.pk for i in chronic] == [lamps.pk]
+    assert {i.pk for i in sudden} == {i.pk for i in everything} - {lamps.pk}
+    assert {found["lifts"].pk, found["noise"].pk} <= {i.pk for i in sudden}
+
+
 def test_the_evidence_page_shows_the_voices_masked_representatives_first(client, people, found):
     lifts = found["lifts"]
     page = as_user(client, people["housing_handler"]).get(

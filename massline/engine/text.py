@@ -158,11 +158,18 @@ def normalise(text: str) -> str:
 
 def _strip_formulas(text: str) -> str:
     """Drop greetings at the start and closings at the end, as long as some remain."""
-    while (stripped := _OPENINGS.sub("", text, count=1)) != text and stripped:
+    while (m := _OPENINGS.match(text)) and m.end() and (stripped := text[m.end() :]):
         text = stripped
-    while (stripped := _CLOSINGS.sub("", text, count=1).rstrip(" ,，、;；~")) != text and stripped:
+    while True:
+        # closings are short: look for them near the end only (a letter can be long)
+        m = _CLOSINGS.search(text, max(len(text) - _CLOSINGS_WITHIN, 0))
+        stripped = (text[: m.start()] if m else text).rstrip(" ,，、;；~")
+        if stripped == text or not stripped:
+            return text
         text = stripped
-    return text
+
+
+_CLOSINGS_WITHIN = 200  # characters
 
 
 def _is_punct(word: str) -> bool:

@@ -5,8 +5,14 @@ week, and a hundred-odd voices of everyday chatter around them. No database is u
 """
 
 import csv
+import fcntl
 import io
+import os
 import re
+import struct
+import subprocess
+import sys
+import termios
 from datetime import datetime, timedelta
 
 import pytest
@@ -226,3 +232,43 @@ def test_a_voice_that_looks_like_a_formula_stays_text_in_the_tables(tmp_path):
     sheet = load_workbook(tmp_path / "out" / "hot_issue_voices.xlsx").active
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == hostile]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_at_a_terminal_a_progress_bar_shows_the_voices_read(tmp_path):
+
+    source = write_xlsx(tmp_path / "voices.xlsx", voice_rows())
+    screen, terminal = os.openpty()  # tqdm draws its bar only on a terminal
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # 100 wide
+    try:
+        run = subprocess.run(  # noqa: S603
+            [
+                sys.executable,
+                "-m",
+                "massline",
+                "concentrate",
+                str(source),
+                "--out",
+                str(tmp_path / "out"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=120,
+        )
+        os.close(terminal)
+        shown = b""
+        while chunk := _read(screen):
+            shown += chunk
+    finally:
+        os.close(screen)
+    assert run.returncode == 0, run.stdout
+    bar = shown.decode(errors="replace")
+    count = len(voice_rows())
+    assert "Reading voices" in bar and f"{count}/{count}" in bar and "100%" in bar
+    assert "H001" in run.stdout.decode()
+
+
+def _read(fd: int) -> bytes:
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the other end is closed: all read
+        return b""

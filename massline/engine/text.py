@@ -249,18 +249,18 @@ class Tokenizer:
                 out.append(part)
             elif part:
                 for word in self._jieba.cut(part, True):
-                    if word.startswith("道") and out and out[-1].endswith("街"):
-                        out[-1] += "道"  # 秀水街 道: jieba cuts 街道 in two
-                        word = word[1:]
-                    elif (
-                        word[0] in _ONE_CHAR_SUFFIXES
-                        and out
-                        and _is_name_part(out[-1])
-                        and not self.is_word(word)
-                    ):
-                        # 五一 桥来, 开元 路到: jieba's guess across a name's end
-                        out[-1] += word[0]
-                        word = word[1:]
+                    if word[0] in _SPLIT_FIRST and out:  # most words are taken as they are
+                        if word[0] == "道" and out[-1].endswith("街"):
+                            out[-1] += "道"  # 秀水街 道: jieba cuts 街道 in two
+                            word = word[1:]
+                        elif (
+                            word[0] in _ONE_CHAR_SUFFIXES
+                            and _is_name_part(out[-1])
+                            and not self.is_word(word)
+                        ):
+                            # 五一 桥来, 开元 路到: jieba's guess across a name's end
+                            out[-1] += word[0]
+                            word = word[1:]
                     if word:
                         out.append(word)
         return _glue_names(out, self.is_common)
@@ -285,6 +285,9 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
     """
     out: list[str] = []
     for word in words:
+        if word[-1] not in _GLUE_ENDS:  # most words: nothing to glue
+            out.append(word)
+            continue
         if word[-1] == "期" and (
             _PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1]))
         ):
@@ -369,6 +372,8 @@ def suffix_of(word: str) -> str | None:
 _ONE_CHAR_SUFFIXES = frozenset(s for s in SUFFIX_KIND if len(s) == 1)
 _SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIX_KIND}, reverse=True)
 _SUFFIX_ENDS = frozenset(s[-1] for s in SUFFIX_KIND)
+_GLUE_ENDS = _SUFFIX_ENDS | {"期"}
+_SPLIT_FIRST = _ONE_CHAR_SUFFIXES | {"道"}
 
 
 def _is_name_part(word: str, loose: bool = False) -> bool:

@@ -174,21 +174,22 @@ def test_an_issue_no_longer_found_becomes_a_candidate_and_an_untouched_candidate
 
 def test_a_new_similar_voice_joins_the_issue_and_a_different_one_starts_a_candidate(city, found):
     lifts = found["lifts"]
-    similar = Voice.objects.create(
-        channel=Voice.Channel.WEB,
-        subject="望江花园电梯今天又停运",
-        body="望江花园3栋电梯今天早上又停运了，维保的人说要等配件。",
-        phone="13900000009",
-        received_at=stories.days_ago(0.5),
+    similar, different = stories.said(
+        [
+            (
+                "13900000009",
+                "望江花园电梯今天又停运",
+                "望江花园3栋电梯今天早上又停运了，维保的人说要等配件。",
+            ),
+            (
+                "13900000010",
+                "望江花园门口垃圾没人清运",
+                "望江花园大门口的垃圾桶满了好几天没人清运，臭气熏天。",
+            ),
+        ],
         area=city["north_street"],
-    )
-    different = Voice.objects.create(
-        channel=Voice.Channel.WEB,
-        subject="望江花园门口垃圾没人清运",
-        body="望江花园大门口的垃圾桶满了好几天没人清运，臭气熏天。",
-        phone="13900000010",
-        received_at=stories.days_ago(0.4),
-        area=city["north_street"],
+        start=0.5,
+        every=0.1,
     )
     assert finding.attach(similar) == lifts
     lifts.refresh_from_db()
@@ -201,21 +202,17 @@ def test_a_new_similar_voice_joins_the_issue_and_a_different_one_starts_a_candid
 
 def test_a_voice_naming_the_place_in_its_own_way_joins_its_issue(city, found):
     lifts = found["lifts"]
-    by_phase = Voice.objects.create(
-        channel=Voice.Channel.HOTLINE,
-        subject="望江花园二期电梯停运",
-        body="望江花园二期3栋的电梯停运好几天了，老人下不了楼。",
-        phone="13900000011",
-        received_at=stories.days_ago(0.5),
+    by_phase, nowhere = stories.said(
+        [
+            (
+                "13900000011",
+                "望江花园二期电梯停运",
+                "望江花园二期3栋的电梯停运好几天了，老人下不了楼。",
+            ),
+            ("13900000012", "电梯停运好几天了", "电梯停运好几天了，老人下不了楼，请督促维修。"),
+        ],
         area=city["north_street"],
-    )
-    nowhere = Voice.objects.create(
-        channel=Voice.Channel.HOTLINE,
-        subject="电梯停运好几天了",
-        body="电梯停运好几天了，老人下不了楼，请督促维修。",
-        phone="13900000012",
-        received_at=stories.days_ago(0.5),
-        area=city["north_street"],
+        start=0.5,
     )
     assert reading_of(finding.record_of(vars(by_phase))).anchor == "望江花园二期"
     assert finding.attach(by_phase) == lifts

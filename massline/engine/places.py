@@ -23,6 +23,7 @@ from massline.engine.text import (
     KIND_RANK,
     LINE,
     NEVER_FIRST,
+    SUFFIX_ENDS,
     SUFFIX_KIND,
     Tokenizer,
     content_words,
@@ -131,13 +132,17 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
         last = word[-1]  # most words end in no place's last character: checked first
         if word in tokenizer.places:
             rank = -1
-        elif (suffix := suffix_of(word)) and (
-            (len(word) > len(suffix) and not tokenizer.is_common(word))
-            # (东湖区) 妇幼保健院, (A3区) 人民医院: the area is its name
-            or (
-                SUFFIX_KIND[suffix] == "institution"
-                and position
-                and _AREA.match(words[position - 1])
+        elif (
+            last in SUFFIX_ENDS
+            and (suffix := suffix_of(word))
+            and (
+                (len(word) > len(suffix) and not tokenizer.is_common(word))
+                # (东湖区) 妇幼保健院, (A3区) 人民医院: the area is its name
+                or (
+                    SUFFIX_KIND[suffix] == "institution"
+                    and position
+                    and _AREA.match(words[position - 1])
+                )
             )
         ):
             rank = KIND_RANK[SUFFIX_KIND[suffix]]
@@ -225,9 +230,16 @@ def is_generic(word: str, tokenizer: Tokenizer | None = None) -> bool:
     """Whether a place name is only common words before its suffix (环保科技 有限公司,
     中 医院, 家庄 村), not a name of its own (云栖 雅苑, 春晓 公寓 are names: a 春晓 is
     rare enough)."""
+    tokenizer = tokenizer or default_tokenizer()
+    known = tokenizer.generic.get(word)  # the same names come again and again
+    if known is None:
+        known = tokenizer.generic[word] = _is_generic(word, tokenizer)
+    return known
+
+
+def _is_generic(word: str, tokenizer: Tokenizer) -> bool:
     if _SCHOOL_SHORT.fullmatch(word):
         return True  # every county has its 二中
-    tokenizer = tokenizer or default_tokenizer()
     suffix = suffix_of(word)
     if not suffix or word in tokenizer.places:
         return False

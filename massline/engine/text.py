@@ -199,6 +199,8 @@ class Tokenizer:
         self._jieba = rjieba.Jieba()
         self._added: dict[str, int] = {}
         self.places: set[str] = set()
+        #: Whether each place name seen is generic (massline.engine.places.is_generic)
+        self.generic: dict[str, bool] = {}
         for suffix in SUFFIX_KIND:  # cut off whole, so it can be glued to its name
             if len(suffix) > 1 and not self.is_word(suffix):
                 self._add(suffix)
@@ -217,6 +219,7 @@ class Tokenizer:
             if word and word not in self.places:
                 self.places.add(word)
                 self._add(word, 2000)
+        self.generic.clear()  # a learned name is no generic one
 
     def is_word(self, word: str, min_freq: int = 1) -> bool:
         """Whether ``word`` is in the dictionary at least ``min_freq`` times."""
@@ -361,7 +364,7 @@ _GLUE_RANK = KIND_RANK | {"organisation": KIND_RANK["institution"]}
 
 def suffix_of(word: str) -> str | None:
     """The place suffix ``word`` ends with (the longest), if any: 翠湖花园 → 花园."""
-    if word[-1:] not in _SUFFIX_ENDS:  # this runs for every word: most end otherwise
+    if word[-1:] not in SUFFIX_ENDS:  # this runs for every word: most end otherwise
         return None
     for length in _SUFFIX_LENGTHS:
         if word[-length:] in SUFFIX_KIND:
@@ -371,8 +374,9 @@ def suffix_of(word: str) -> str | None:
 
 _ONE_CHAR_SUFFIXES = frozenset(s for s in SUFFIX_KIND if len(s) == 1)
 _SUFFIX_LENGTHS = sorted({len(s) for s in SUFFIX_KIND}, reverse=True)
-_SUFFIX_ENDS = frozenset(s[-1] for s in SUFFIX_KIND)
-_GLUE_ENDS = _SUFFIX_ENDS | {"期"}
+#: The last characters of place suffixes: a word ending otherwise names no place.
+SUFFIX_ENDS = frozenset(s[-1] for s in SUFFIX_KIND)
+_GLUE_ENDS = SUFFIX_ENDS | {"期"}
 _SPLIT_FIRST = _ONE_CHAR_SUFFIXES | {"道"}
 
 

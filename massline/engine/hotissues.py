@@ -307,10 +307,12 @@ class Concentrator:
     def add(self, voice: VoiceRecord | Reading) -> Cluster | None:
         """Attach one voice to the most similar open issue of its anchor, or start one.
 
-        Praise raises no problem: it joins nothing (``None``).
+        Praise raises no problem: it joins nothing (``None``); nor does a voice that names
+        no place or group and joins no issue of a place its opening names (what such
+        voices share is a theme, never a hot issue).
         """
         reading = voice if isinstance(voice, Reading) else reading_of(voice, self.tokenizer)
-        if reading.kind == "praise":
+        if reading.kind == "praise" or not (reading.anchor or reading.also):
             return None
         vector = self.vector(reading)
         at = reading.record.at
@@ -340,6 +342,8 @@ class Concentrator:
             if score >= best_score:
                 best, best_score = by_id[cid], score
         if best is None:
+            if not reading.anchor:
+                return None
             best = Cluster(reading.anchor)
             self.clusters.append(best)
         best.add(reading, vector)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "massline.org",
     "massline.voices",
     "massline.hotissues",
+    "massline.cases",
 ]
 
 MIDDLEWARE = [

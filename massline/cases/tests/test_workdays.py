@@ -1,0 +1,78 @@
+"""Time limits count working days: weekends, official holidays and make-up working days."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from massline.cases.models import OfficialDay, working_calendar
+from massline.cases.workdays import WorkingCalendar, published_official_days, read_official_days
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: str, clock: str = "10:00") -> datetime:
+    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def calendar() -> WorkingCalendar:
+    return WorkingCalendar({d: working for d, working, _ in published_official_days()})
+
+
+def test_a_weekend_is_skipped(calendar):
+    assert calendar.add_working_days(at("2026-03-13"), 1) == at("2026-03-16")  # Fri → Mon
+    assert calendar.add_working_days(at("2026-03-13"), 5) == at("2026-03-20")
+
+
+def test_the_spring_festival_is_skipped_and_its_make_up_saturdays_count(calendar):
+    # 2026: 2月15日至23日放假, 2月14日(周六)、2月28日(周六)上班
+    assert calendar.add_working_days(at("2026-02-13"), 1) == at("2026-02-14")
+    assert calendar.add_working_days(at("2026-02-13"), 2) == at("2026-02-24")
+    assert calendar.add_working_days(at("2026-02-27"), 1) == at("2026-02-28")
+    assert calendar.add_working_days(at("2026-02-27"), 2) == at("2026-03-02")
+
+
+def test_a_case_received_on_a_holiday_counts_from_the_next_working_day(calendar):
+    # received on the first day of the festival: one working day is all of 24 February
+    assert calendar.add_working_days(at("2026-02-16", "15:30"), 1) == at("2026-02-25", "00:00")
+    # received on a Sunday before a working Monday
+    assert calendar.add_working_days(at("2026-03-15", "09:00"), 3) == at("2026-03-19", "00:00")
+
+
+def test_national_day_and_its_make_up_days(calendar):
+    # 2026: 10月1日至7日放假, 9月20日(周日)、10月10日(周六)上班
+    assert calendar.add_working_days(at("2026-09-30", "09:00"), 1) == at("2026-10-08", "09:00")
+    assert calendar.add_working_days(at("2026-10-09"), 1) == at("2026-10-10")
+    assert calendar.add_working_days(at("2026-09-19"), 1) == at("2026-09-21", "00:00")
+    assert calendar.is_working(date(2026, 9, 20)) and not calendar.is_working(date(2026, 9, 25))
+
+
+def test_working_days_between_two_dates(calendar):
+    # 14 (Sat, worked), 24–27, 28 (Sat, worked), 2 March
+    assert calendar.working_days_between(date(2026, 2, 13), date(2026, 3, 2)) == 7
+    assert calendar.working_days_between(date(2026, 3, 2), date(2026, 2, 13)) == -7
+    assert calendar.working_days_between(date(2026, 3, 2), date(2026, 3, 2)) == 0
+
+
+def test_the_published_years_are_known_and_a_later_one_is_not(calendar):
+    assert calendar.years == {2024, 2025, 2026}
+    # with no notice for 2027 yet, its New Year's Day counts as a working Friday
+    assert calendar.is_working(date(2027, 1, 1))
+
+
+def test_a_malformed_line_names_its_line():
+    with pytest.raises(ValueError, match="line 2: expected"):
+        read_official_days(["2026-01-01 rest 元旦", "2026-01-04 maybe 元旦"])
+
+
+@pytest.mark.django_db
+def test_the_calendar_is_the_one_administrators_keep():
+    assert working_calendar().is_working(date(2026, 2, 14))  # shipped with the migrations
+    assert not working_calendar().is_working(date(2026, 10, 1))
+    OfficialDay.objects.create(date=date(2027, 1, 1), working=False, holiday="元旦")
+    calendar = working_calendar()
+    assert 2027 in calendar.years
+    friday = at("2026-12-31")
+    assert calendar.add_working_days(friday, 1) == at("2027-01-04")
+    assert calendar.add_working_days(friday, 1) - friday == timedelta(days=4)

@@ -1,9 +1,9 @@
-"""Administrators keep the official holidays: each November the State Council publishes the
-next year's, and time limits count working days by them."""
+"""Administrators keep the time limits and the official holidays: each November the State
+Council publishes the next year's holidays, and time limits count working days by them."""
 
 from django.contrib import admin
 
-from massline.cases.models import OfficialDay
+from massline.cases.models import OfficialDay, TimeLimit
 
 
 @admin.register(OfficialDay)
@@ -11,3 +11,16 @@ class OfficialDayAdmin(admin.ModelAdmin):
     list_display = ["date", "holiday", "working"]
     list_filter = ["working", "holiday"]
     date_hierarchy = "date"
+
+
+@admin.register(TimeLimit)
+class TimeLimitAdmin(admin.ModelAdmin):
+    list_display = [
+        "urgency",
+        "kind",
+        "respond_within",
+        "respond_unit",
+        "reply_within",
+        "reply_unit",
+    ]
+    list_filter = ["urgency"]

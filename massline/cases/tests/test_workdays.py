@@ -4,8 +4,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from massline.cases.models import OfficialDay, working_calendar
+from massline.cases.models import OfficialDay, TimeLimit, working_calendar
 from massline.cases.workdays import WorkingCalendar, published_official_days, read_official_days
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -76,3 +77,43 @@ def test_the_calendar_is_the_one_administrators_keep():
     friday = at("2026-12-31")
     assert calendar.add_working_days(friday, 1) == at("2027-01-04")
     assert calendar.add_working_days(friday, 1) - friday == timedelta(days=4)
+
+
+@pytest.mark.django_db
+def test_the_time_limit_for_a_case_counts_hours_or_working_days():
+    calendar = working_calendar()
+    received = at("2026-09-30", "16:00")  # the day before National Day
+    emergency = TimeLimit.applying("emergency", "complaint")
+    assert emergency.deadlines(received, calendar) == (
+        at("2026-09-30", "18:00"),
+        at("2026-10-01", "16:00"),
+    )
+    normal = TimeLimit.applying("normal", "complaint")
+    assert normal.deadlines(received, calendar) == (
+        at("2026-10-08", "16:00"),
+        at("2026-10-13", "16:00"),  # 8, 9, 10 (Saturday, worked), 12, 13 October
+    )
+    # a consultation has a row of its own: answered sooner
+    consultation = TimeLimit.applying("normal", "consultation")
+    assert consultation.deadlines(received, calendar)[1] == at("2026-10-09", "16:00")
+
+
+@pytest.mark.django_db
+def test_a_time_limit_an_administrator_changes_applies_and_a_bad_one_is_refused():
+    TimeLimit.objects.filter(urgency="urgent").update(reply_within=1)
+    assert TimeLimit.applying("urgent").deadlines(at("2026-03-13"), working_calendar())[1] == at(
+        "2026-03-16"
+    )
+    backwards = TimeLimit(
+        urgency="urgent",
+        kind="help",
+        respond_within=3,
+        respond_unit="working_days",
+        reply_within=1,
+        reply_unit="working_days",
+    )
+    with pytest.raises(ValidationError, match="contacted before the reply"):
+        backwards.full_clean()
+    TimeLimit.objects.filter(urgency="normal").delete()
+    with pytest.raises(TimeLimit.DoesNotExist, match="an administrator sets one"):
+        TimeLimit.applying("normal", "complaint")

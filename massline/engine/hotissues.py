@@ -45,7 +45,7 @@ from functools import cache
 from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 
-from massline.engine.places import _AREA, _HEAD_TEXT, GROUPS, is_generic, read
+from massline.engine.places import _AREA, _HEAD_TEXT, AREA_CODE, GROUPS, is_generic, read
 from massline.engine.text import KIND_RANK, SUFFIX_KIND, Tokenizer, default_tokenizer, suffix_of
 
 #: Cosine of problem words needed to join an issue, by kind of anchor.
@@ -79,7 +79,6 @@ KEYS = 16
 
 _DIGIT = re.compile(r"\d")  # numbers, dates, buildings: details, not the problem
 _VEHICLE = re.compile(r"(?<=\d路)(?:公交车|公交|社区巴士|巴士)$")
-_AREA_CODE = re.compile(r"^[A-Z]\d*[省市区县]")
 _GROUP_WORDS = frozenset(w for words in GROUPS.values() for w in words)
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 
@@ -165,7 +164,7 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
         and len(t) > 1
         and t not in _GROUP_WORDS
         and not _DIGIT.search(t)
-        and not _AREA_CODE.match(t)
+        and not AREA_CODE.match(t)
         and not (t[-1] in "省市区县" and _AREA.match(t) and not suffix_of(t))  # 临江市
         and not (anchor and (anchor in t or t in anchor))
     ]
@@ -813,7 +812,7 @@ def name_known_places(readings: Sequence[Reading], tokenizer: Tokenizer | None =
             people[r.anchor].add(_who(r))
     names = set()
     for anchor in people:
-        own = _AREA_CODE.sub("", anchor)  # K9县二中, but not A市城 (from A市城小区)
+        own = AREA_CODE.sub("", anchor)  # K9县二中, but not A市城 (from A市城小区)
         if len(own) >= (3 if own == anchor else 2) and not (
             _generic(anchor) or _AREA.match(anchor)
         ):
@@ -825,7 +824,7 @@ def name_known_places(readings: Sequence[Reading], tokenizer: Tokenizer | None =
                 and SUFFIX_KIND[suffix] in _STEM_KINDS
                 and len(stem) >= 3
                 and not tokenizer.is_common(stem)
-                and not _AREA_CODE.match(stem)
+                and not AREA_CODE.match(stem)
                 and tokenizer.is_name(stem)
             ):
                 names.add(stem)

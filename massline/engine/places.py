@@ -36,6 +36,8 @@ from massline.engine.text import (
 # Most specific first (KIND_RANK); an area code ("A3区", "临江市江北区") is the last resort.
 _AREA = re.compile(rf"^(?:[A-Z]\d*[省市区县]|[{CJK}]{{2,4}}[省市区县])+$")
 _AREA_RANK = len(KIND_RANK)
+#: An area code at the start of a word: A3区, K9县 (the place names of a masked data set)
+AREA_CODE = re.compile(r"^[A-Z]\d*[省市区县]")
 _SUFFIXES = sorted(SUFFIX_KIND, key=len, reverse=True)
 
 # A compound's phase (as glued by the tokenizer) and a school's short name (二中, 县一中)
@@ -214,7 +216,7 @@ def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
     for earlier in reversed(words[max(0, position - _AREA_REACH) : position - 1]):
         if earlier in _SENTENCE_END:
             break
-        if _AREA_CODE.fullmatch(earlier):
+        if AREA_CODE.fullmatch(earlier):
             return earlier + word
     return word
 
@@ -222,7 +224,6 @@ def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
 _AREA_ENDS = frozenset("省市区县")
 _LINE_ENDS = frozenset("线路车交士")
 _AREA_REACH = 8  # words
-_AREA_CODE = re.compile(r"[A-Z]\d*[市区县]")
 _SPOTS = {-1} | {KIND_RANK[kind] for kind in ("compound", "institution", "village")}
 
 

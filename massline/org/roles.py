@@ -52,6 +52,12 @@ PERMISSIONS = {
             for action in ("add", "change", "view", "delete")
             for model in ("area", "category", "department", "staff")
         ),
+        # the holidays each year's notice brings, and the office's time limits
+        *(
+            f"cases.{action}_{model}"
+            for action in ("add", "change", "view", "delete")
+            for model in ("officialday", "timelimit")
+        ),
     ],
     AUDITOR: ["voices.view_voice", "voices.view_personaldataaccess", *SEE_HOT_ISSUES],
 }

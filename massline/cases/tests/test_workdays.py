@@ -117,3 +117,32 @@ def test_a_time_limit_an_administrator_changes_applies_and_a_bad_one_is_refused(
     TimeLimit.objects.filter(urgency="normal").delete()
     with pytest.raises(TimeLimit.DoesNotExist, match="an administrator sets one"):
         TimeLimit.applying("normal", "complaint")
+
+
+@pytest.mark.django_db
+def test_an_administrator_keeps_the_calendar_and_limits_in_the_admin_site(client, people):
+    client.force_login(people["admin"])
+    added = client.post(
+        "/admin/cases/officialday/add/", {"date": "2027-01-01", "working": "", "holiday": "元旦"}
+    )
+    assert added.status_code == 302 and not working_calendar().is_working(date(2027, 1, 1))
+    again = client.post(
+        "/admin/cases/officialday/add/", {"date": "2027-01-01", "working": "on", "holiday": "元旦"}
+    )
+    assert "already exists" in again.content.decode()
+    assert OfficialDay.objects.filter(date=date(2027, 1, 1)).count() == 1
+    backwards = client.post(
+        "/admin/cases/timelimit/add/",
+        {
+            "urgency": "urgent",
+            "kind": "help",
+            "respond_within": "3",
+            "respond_unit": "working_days",
+            "reply_within": "1",
+            "reply_unit": "working_days",
+        },
+    )
+    assert "contacted before the reply" in backwards.content.decode()
+    assert not TimeLimit.objects.filter(kind="help").exists()
+    client.force_login(people["operator"])  # no admin site for an operator
+    assert client.get("/admin/cases/timelimit/").status_code in (302, 403)

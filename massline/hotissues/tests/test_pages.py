@@ -78,6 +78,10 @@ def test_a_problem_raised_all_along_is_marked_chronic_and_filtered_apart(client,
     assert [i.pk for i in chronic] == [lamps.pk]
     assert {i.pk for i in sudden} == {i.pk for i in everything} - {lamps.pk}
     assert {found["lifts"].pk, found["noise"].pk} <= {i.pk for i in sudden}
+    hostile = client.get(url, {"kind": "<script>alert(1)</script>"})
+    assert hostile.status_code == 200 and list(hostile.context["page"]) == []
+    assert "Select a valid choice" in hostile.content.decode()
+    assert "<script>alert(1)</script>" not in hostile.content.decode()
 
 
 def test_the_evidence_page_shows_the_voices_masked_representatives_first(client, people, found):

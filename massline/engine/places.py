@@ -23,6 +23,7 @@ from massline.engine.text import (
     KIND_RANK,
     LINE,
     NEVER_FIRST,
+    PHASE,
     SUFFIX_ENDS,
     SUFFIX_KIND,
     Tokenizer,
@@ -40,8 +41,7 @@ _AREA_RANK = len(KIND_RANK)
 AREA_CODE = re.compile(r"^[A-Z]\d*[省市区县]")
 _SUFFIXES = sorted(SUFFIX_KIND, key=len, reverse=True)
 
-# A compound's phase (as glued by the tokenizer) and a school's short name (二中, 县一中)
-_PHASED = re.compile(r"(?:\d{1,2}|[一二三四五六七八九十]{1,2})期$")
+# A school's short name (二中, 县一中)
 _SCHOOL_SHORT = re.compile(r"[县市区]?[一二三四五六七八九十]{1,2}中")
 
 # Affected groups, each with the words that name it (the longest match wins); the canonical
@@ -148,7 +148,7 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
             )
         ):
             rank = KIND_RANK[SUFFIX_KIND[suffix]]
-        elif last == "期" and len(word) > 3 and _PHASED.search(word):
+        elif last == "期" and len(word) > 3 and PHASE.search(word):
             rank = KIND_RANK["compound"]  # 东方水岸明珠6期
         elif last == "中" and _SCHOOL_SHORT.fullmatch(word):
             rank = KIND_RANK["institution"]  # (K9县) 二中

@@ -292,7 +292,7 @@ def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]
             out.append(word)
             continue
         if word[-1] == "期" and (
-            _PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1]))
+            PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1]))
         ):
             word = _glue_phase(out, word)
         suffix = suffix_of(word)
@@ -411,9 +411,9 @@ def _is_area(word: str) -> bool:
 # idioms. "规划 多条 地铁站" and "请问 教育局" are not names; "杜鹃 文苑 小区" is.
 _NOT_NAME_TAGS = set("vdpcurmqbfyeoli")
 _CJK_WORD = re.compile(rf"[{CJK}]+")
-# A compound's phase: 二期, 6 期
-_PHASE = re.compile(r"[一二三四五六七八九十]{1,2}期")
+# A compound's phase: 二期, 6 期 (and, once glued, 东方水岸明珠6期)
 _PHASE_NUMBER = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,2}")
+PHASE = re.compile(rf"(?:{_PHASE_NUMBER.pattern})期$")
 _DAY_NAME = re.compile(r"[一二三四五六七八九十]{2}")  # 五一路, 八一桥
 _ORDINAL = re.compile(r"第[\d一二三四五六七八九十]+")
 _PROPER = re.compile(r"n[srtz]")  # jieba's tags of place, person, organisation names

@@ -3,7 +3,7 @@ Council publishes the next year's holidays, and time limits count working days b
 
 from django.contrib import admin
 
-from massline.cases.models import OfficialDay, TimeLimit
+from massline.cases.models import OfficialDay, RoutingRule, TimeLimit
 
 
 @admin.register(OfficialDay)
@@ -24,3 +24,13 @@ class TimeLimitAdmin(admin.ModelAdmin):
         "reply_unit",
     ]
     list_filter = ["urgency"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """The routing table (归口管理): category × area → department."""
+
+    list_display = ["category", "area", "department"]
+    list_filter = ["department__tier", "department"]
+    autocomplete_fields = ["category", "area", "department"]
+    search_fields = ["category__name", "area__name", "department__name"]

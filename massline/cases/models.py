@@ -1,15 +1,29 @@
-"""Cases (工单): voices that need action, routed, owned, timed and answered.
+"""Cases (工单): voices that need action, routed, owned, timed, answered and judged.
 
-So far: the working-day calendar and the time limits (办理时限) that cases are held to.
+A voice is triaged once: accepted (a case waiting for dispatch), merged into an existing
+case, or declined with a reason the person can read — each outcome is a :class:`Case`, so
+the person's status page and the figures read one record. Every step is an :class:`Event`
+(who, when, what, why); the figures are computed from those records, never typed in.
+
+Only the methods of :class:`Case` change a case: each checks that the step is allowed
+now, writes the change and its event in one transaction, and raises ``ValidationError``
+with a message for the person who tried otherwise.
 """
 
-from datetime import datetime, timedelta
+import hashlib
+import secrets
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from massline.cases.workdays import WorkingCalendar
+from massline.org import roles
+from massline.org.models import Area, Category, Department
 from massline.voices.models import Voice
 
 
@@ -105,3 +119,605 @@ def _after(start: datetime, amount: int, unit: str, calendar: WorkingCalendar) -
     if unit == TimeLimit.Unit.HOURS:
         return start + timedelta(hours=amount)
     return calendar.add_working_days(start, amount)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RoutingRule(models.Model):
+    """Which department answers a category of voice in an area (归口管理). The most specific
+    rule applies: the voice's own category before its parents, its own area before the
+    areas above it; a rule without an area holds everywhere."""
+
+    category = models.ForeignKey(
+        Category, models.CASCADE, related_name="routing_rules", verbose_name=_("category")
+    )
+    area = models.ForeignKey(
+        Area,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="routing_rules",
+        verbose_name=_("area"),
+        help_text=_("Empty: every area without a rule of its own."),
+    )
+    department = models.ForeignKey(
+        Department, models.CASCADE, related_name="routing_rules", verbose_name=_("department")
+    )
+
+    class Meta:
+        ordering = ["category", "area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "area"], name="one_rule_per_category_and_area"
+            ),
+            models.UniqueConstraint(
+                fields=["category"], condition=Q(area=None), name="one_rule_per_category"
+            ),
+        ]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self) -> str:
+        return f"{self.category} · {self.area or _('every area')} → {self.department}"
+
+    @classmethod
+    def propose(cls, category: Category | None, area: Area | None) -> Department | None:
+        """The department the routing table names for ``category`` in ``area``, if any."""
+        if category is None:
+            return None
+        categories = []
+        while category is not None:
+            categories.append(category)
+            category = category.parent
+        areas: list[Area | None] = []
+        while area is not None:
+            areas.append(area)
+            area = area.parent
+        areas.append(None)
+        rules = {
+            (rule.category_id, rule.area_id): rule
+            for rule in cls.objects.filter(
+                category__in=categories,
+            ).select_related("department")
+        }
+        for category in categories:
+            for area in areas:
+                rule = rules.get((category.pk, area.pk if area else None))
+                if rule:
+                    return rule.department
+        return None
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseQuerySet":
+        """The cases ``user`` may open: a handler their department's, a leader those they
+        own and those of their area (their tier); operators, administrators and auditors all."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        role = roles.role_of(user)
+        staff = getattr(user, "staff", None)
+        if role in (roles.OPERATOR, roles.ADMINISTRATOR, roles.AUDITOR):
+            return self
+        if role == roles.LEADER:
+            scope = Q(owner=user) | Q(supervisor=user)
+            if staff is None or (staff.area is None and staff.department is None):
+                return self
+            if staff.area:
+                scope |= Q(area__path__startswith=staff.area.path)
+            if staff.department:
+                scope |= Q(department=staff.department)
+            return self.filter(scope)
+        if role == roles.HANDLER and staff and staff.department_id:
+            return self.filter(department_id=staff.department_id)
+        return self.none()
+
+    def open(self) -> "CaseQuerySet":
+        """Cases still being worked on: waiting for dispatch or with a department."""
+        return self.filter(status__in=[Case.Status.ACCEPTED, Case.Status.DISPATCHED])
+
+    def overdue(self, now: datetime | None = None) -> "CaseQuerySet":
+        """Cases with a department whose reply is past due."""
+        return self.filter(status=Case.Status.DISPATCHED, reply_by__lt=now or timezone.now())
+
+
+class Case(models.Model):
+    """A voice that needs action (工单), from triage to the person's verdict."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted, waiting for dispatch (待派单)")
+        DECLINED = "declined", _("Declined (不予受理)")
+        MERGED = "merged", _("Merged into another case (已合并)")
+        DISPATCHED = "dispatched", _("With the department (办理中)")
+        REPLIED = "replied", _("Replied, waiting for the callback (已答复待回访)")
+        CLOSED = "closed", _("Closed (已办结)")
+
+    voice = models.OneToOneField(Voice, models.PROTECT, related_name="case")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    # Copied from the voice at triage and corrected there: the figures group by them.
+    category = models.ForeignKey(
+        Category,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    area = models.ForeignKey(
+        Area, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("area")
+    )
+    department = models.ForeignKey(
+        Department,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("department"),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_cases",
+        verbose_name=_("leader in charge (包案领导)"),
+    )
+    # Who dispatched it last; a case returned twice waits for their supervisor instead.
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervised_cases",
+        verbose_name=_("waiting for the supervisor"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+
+    accepted_at = models.DateTimeField(_("triaged at"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    respond_by = models.DateTimeField(_("contact the person by"), null=True, blank=True)
+    reply_by = models.DateTimeField(_("reply due"), null=True, blank=True)
+    contacted_at = models.DateTimeField(_("person contacted at"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_at = models.DateTimeField(_("flagged overdue at"), null=True, blank=True)
+
+    returns = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    reopened = models.PositiveSmallIntegerField(_("times reopened (重办)"), default=0)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-accepted_at", "-id"]
+        permissions = [
+            ("triage_case", _("Can accept, merge or decline voices")),
+            ("dispatch_case", _("Can dispatch cases to departments")),
+            ("handle_case", _("Can contact, reply to and return a department's cases")),
+            ("own_case", _("Can take ownership of cases (包案)")),
+            ("record_callback", _("Can record a callback made by phone")),
+            ("view_figures", _("Can see the figures and the dashboard")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "reply_by"]),
+            models.Index(fields=["department", "status", "reply_by"]),
+            models.Index(fields=["dispatched_at"]),
+            models.Index(fields=["area", "accepted_at"]),
+            models.Index(fields=["category", "accepted_at"]),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return f"{self.voice.tracking_code} {self.voice.subject}"
+
+    # ---- triage: a voice becomes a case, a merged voice or a declined one
+
+    @classmethod
+    def _triage(cls, voice: Voice, user, status: str, **fields) -> "Case":
+        if cls.objects.filter(voice=voice).exists():
+            raise ValidationError(_("This voice has been triaged already."), code="triaged")
+        return cls.objects.create(
+            voice=voice,
+            status=status,
+            category=voice.category,
+            area=voice.area,
+            **fields,
+        )
+
+    @classmethod
+    @transaction.atomic
+    def accept(cls, voice: Voice, user, urgency: str = Urgency.NORMAL) -> "Case":
+        """Accept ``voice`` as a case waiting for dispatch (受理)."""
+        case = cls._triage(voice, user, cls.Status.ACCEPTED, urgency=urgency)
+        case.log(Event.Kind.ACCEPTED, user)
+        voice.status = Voice.Status.IN_PROGRESS
+        voice.save(update_fields=["status"])
+        return case
+
+    @classmethod
+    @transaction.atomic
+    def decline(cls, voice: Voice, user, reason: str) -> "Case":
+        """Decline ``voice`` with a reason the person reads on their status page (不予受理)."""
+        if not (reason := reason.strip()):
+            raise ValidationError(_("Say why the voice is declined: the person reads it."))
+        case = cls._triage(voice, user, cls.Status.DECLINED, decline_reason=reason)
+        case.closed_at = case.accepted_at
+        case.save(update_fields=["closed_at"])
+        case.log(Event.Kind.DECLINED, user, reason=reason)
+        voice.status = Voice.Status.CLOSED
+        voice.save(update_fields=["status"])
+        return case
+
+    @classmethod
+    @transaction.atomic
+    def merge(cls, voice: Voice, user, into: "Case", reason: str = "") -> "Case":
+        """Merge ``voice`` into the open case ``into`` (a repeat or the same problem): its
+        person hears what that case's person hears."""
+        into = into.merged_into or into
+        if into.status not in (cls.Status.ACCEPTED, cls.Status.DISPATCHED, cls.Status.REPLIED):
+            raise ValidationError(_("Only an open case can take another voice."), code="closed")
+        case = cls._triage(voice, user, cls.Status.MERGED, merged_into=into, urgency=into.urgency)
+        case.log(Event.Kind.MERGED, user, reason=reason, data={"into": into.pk})
+        into.log(Event.Kind.MERGED, user, reason=reason, data={"voice": voice.pk})
+        voice.status = into.voice.status
+        voice.save(update_fields=["status"])
+        return case
+
+    # ---- acting: dispatch, own, return, escalate
+
+    def _require(self, *statuses: str) -> None:
+        if self.status not in statuses:
+            raise ValidationError(
+                _("This case is %(status)s: that step is not possible now.")
+                % {"status": self.get_status_display()},
+                code="status",
+            )
+
+    def _set_deadlines(self, start: datetime) -> None:
+        limit = TimeLimit.applying(self.urgency, self.voice.kind)
+        self.respond_by, self.reply_by = limit.deadlines(start, working_calendar())
+        self.reminded_at = self.overdue_at = None
+
+    @transaction.atomic
+    def dispatch(self, user, department: Department, reason: str = "") -> None:
+        """Send the case to ``department``, which now has its time limits (派单)."""
+        self._require(self.Status.ACCEPTED)
+        if self.returned_by(department):
+            raise ValidationError(
+                _("%(department)s returned this case already: choose another department.")
+                % {"department": department},
+                code="returned",
+            )
+        now = timezone.now()
+        self.status = self.Status.DISPATCHED
+        self.department = department
+        self.dispatched_by = user
+        self.dispatched_at = now
+        self.supervisor = None
+        self._set_deadlines(now)
+        self.save()
+        self.log(Event.Kind.DISPATCHED, user, department=department, reason=reason)
+
+    def returned_by(self, department: Department) -> bool:
+        return self.events.filter(kind=Event.Kind.RETURNED, from_department=department).exists()
+
+    @transaction.atomic
+    def send_back(self, user, reason: str) -> None:
+        """The department returns a wrongly routed case with a reason (退回), once; a case
+        returned twice waits for the dispatcher's supervisor."""
+        self._require(self.Status.DISPATCHED)
+        if not (reason := reason.strip()):
+            raise ValidationError(_("Say why the case is returned."))
+        department = self.department
+        self.status = self.Status.ACCEPTED
+        self.department = None
+        self.respond_by = self.reply_by = None
+        self.returns += 1
+        if self.returns >= 2:
+            staff = getattr(self.dispatched_by, "staff", None)
+            self.supervisor = staff.supervisor if staff else None
+        self.save()
+        self.log(Event.Kind.RETURNED, user, from_department=department, reason=reason)
+
+    @transaction.atomic
+    def escalate(self, user, department: Department, reason: str) -> None:
+        """Raise the case to a department of a higher tier (street → district → city)."""
+        self._require(self.Status.DISPATCHED)
+        if not (reason := reason.strip()):
+            raise ValidationError(_("Say why the case goes to a higher tier."))
+        if department.tier >= self.department.tier:
+            raise ValidationError(
+                _("%(department)s is not of a higher tier than %(current)s.")
+                % {"department": department, "current": self.department},
+                code="tier",
+            )
+        previous, now = self.department, timezone.now()
+        self.department = department
+        self.dispatched_at = now
+        self._set_deadlines(now)
+        self.save()
+        self.log(
+            Event.Kind.ESCALATED,
+            user,
+            department=department,
+            from_department=previous,
+            reason=reason,
+        )
+
+    @transaction.atomic
+    def set_owner(self, user, owner) -> None:
+        """Put a leader in charge of the case (领导包案): their name is on it, publicly too."""
+        if not owner.has_perm("cases.own_case"):
+            raise ValidationError(_("Only a leader can take charge of a case."), code="owner")
+        self.owner = owner
+        self.save(update_fields=["owner"])
+        self.log(Event.Kind.OWNED, user, data={"owner": owner.pk})
+
+    # ---- answering: contact, reply, callback, reopen
+
+    @transaction.atomic
+    def record_contact(self, user, note: str = "") -> None:
+        """The department got in touch with the person (the first contact counts for the
+        response rate)."""
+        self._require(self.Status.DISPATCHED)
+        if self.contacted_at is None:
+            self.contacted_at = timezone.now()
+            self.save(update_fields=["contacted_at"])
+        self.log(Event.Kind.CONTACTED, user, department=self.department, reason=note)
+
+    @transaction.atomic
+    def reply(
+        self,
+        user,
+        disposition: str,
+        text: str,
+        *,
+        expected_by: date | None = None,
+        basis: str = "",
+        warnings: list | None = None,
+    ) -> tuple["Reply", str]:
+        """Answer the person with one of the three dispositions. Returns the reply and the
+        clear token of its callback link (only its digest is stored)."""
+        self._require(self.Status.DISPATCHED)
+        reply = Reply(
+            case=self,
+            disposition=disposition,
+            text=text.strip(),
+            expected_by=expected_by,
+            basis=basis.strip(),
+            department=self.department,
+            author=user,
+            warnings=warnings or [],
+        )
+        reply.full_clean(exclude=["callback_digest"])
+        token = secrets.token_urlsafe(24)
+        reply.callback_digest = _digest(token)
+        reply.save()
+        now = reply.at
+        self.status = self.Status.REPLIED
+        self.replied_at = now
+        self.contacted_at = self.contacted_at or now
+        self.save(update_fields=["status", "replied_at", "contacted_at"])
+        self.log(Event.Kind.REPLIED, user, department=self.department, data={"reply": reply.pk})
+        self._set_voice_status(Voice.Status.REPLIED)
+        return reply, token
+
+    def _set_voice_status(self, status: str) -> None:
+        Voice.objects.filter(Q(case=self) | Q(case__merged_into=self)).update(status=status)
+
+    @transaction.atomic
+    def rate(
+        self,
+        reply: "Reply",
+        rating: str,
+        solved: bool,
+        *,
+        by=None,
+        comment: str = "",
+    ) -> "Callback":
+        """The person's verdict on ``reply`` (回访): from their own link (``by`` is None) or
+        taken by phone and recorded by ``by``. Dissatisfied or unsolved reopens the case."""
+        self._require(self.Status.REPLIED)
+        if reply.case_id != self.pk or reply != self.replies.latest():
+            raise ValidationError(_("Only the latest reply can be rated."), code="reply")
+        if by is not None and not by.has_perm("cases.record_callback"):
+            raise ValidationError(_("Only an operator records a phone callback."), code="by")
+        callback = Callback(
+            case=self,
+            reply=reply,
+            rating=rating,
+            solved=solved,
+            comment=comment.strip(),
+            via=Callback.Via.LINK if by is None else Callback.Via.PHONE,
+            recorded_by=by,
+        )
+        callback.full_clean(exclude=["reply"])
+        callback.save()
+        self.log(Event.Kind.RATED, by, data={"rating": rating, "solved": solved})
+        if callback.reopens:
+            self.status = self.Status.DISPATCHED
+            self.reopened += 1
+            self.replied_at = None
+            self._set_deadlines(callback.at)
+            self.save()
+            self.log(Event.Kind.REOPENED, by, department=self.department, reason=comment)
+            self._set_voice_status(Voice.Status.IN_PROGRESS)
+        else:
+            self.status = self.Status.CLOSED
+            self.closed_at = callback.at
+            self.save(update_fields=["status", "closed_at"])
+            self.log(Event.Kind.CLOSED, by)
+            self._set_voice_status(Voice.Status.CLOSED)
+        return callback
+
+    def log(self, kind: str, user=None, **fields) -> "Event":
+        """Record one step (who, when, what, why)."""
+        return Event.objects.create(case=self, kind=kind, actor=user, **fields)
+
+    # ---- what the pages show
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.status == self.Status.DISPATCHED
+            and self.reply_by
+            and self.reply_by < timezone.now()
+        )
+
+    def time_left(self, now: datetime | None = None) -> timedelta | None:
+        """Until the reply is due (negative when overdue), for a case with a department."""
+        if self.status != self.Status.DISPATCHED or self.reply_by is None:
+            return None
+        return self.reply_by - (now or timezone.now())
+
+
+class Event(models.Model):
+    """One step of a case: who did what, when and why. Never changed or deleted."""
+
+    class Kind(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted (受理)")
+        DECLINED = "declined", _("Declined (不予受理)")
+        MERGED = "merged", _("Merged (合并)")
+        DISPATCHED = "dispatched", _("Dispatched (派单)")
+        RETURNED = "returned", _("Returned (退回)")
+        ESCALATED = "escalated", _("Escalated (提级)")
+        OWNED = "owned", _("Leader in charge (包案)")
+        CONTACTED = "contacted", _("Person contacted (联系群众)")
+        REMINDED = "reminded", _("Reminded of the deadline (催办)")
+        OVERDUE = "overdue", _("Overdue (超期)")
+        REPLIED = "replied", _("Replied (答复)")
+        RATED = "rated", _("Rated by the person (回访)")
+        REOPENED = "reopened", _("Reopened (重办)")
+        CLOSED = "closed", _("Closed (办结)")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # None: the system (a reminder, an overdue flag) or the person by their own link.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["kind", "at"])]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
+class Reply(models.Model):
+    """A department's answer to the person, with one of the three dispositions."""
+
+    class Disposition(models.TextChoices):
+        RESOLVED = "resolved", _("Resolved (已解决)")
+        NOT_YET = "not_yet", _("Cannot be solved yet: why and when (暂时无法解决)")
+        NOT_IN_POLICY = "not_in_policy", _("Not within policy: the basis (不符合政策规定)")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="replies")
+    disposition = models.CharField(_("disposition"), max_length=14, choices=Disposition.choices)
+    text = models.TextField(_("reply"))
+    expected_by = models.DateField(_("expected to be solved by"), null=True, blank=True)
+    basis = models.CharField(_("policy basis"), max_length=300, blank=True)
+    department = models.ForeignKey(Department, models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    # The reply check's warnings the author saw and sent anyway.
+    warnings = models.JSONField(default=list, blank=True)
+    callback_digest = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        get_latest_by = ["at", "id"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_disposition_display()}"
+
+    def clean(self) -> None:
+        if not self.text.strip():
+            raise ValidationError({"text": _("The reply is empty.")})
+        if self.disposition == self.Disposition.NOT_YET and not self.expected_by:
+            raise ValidationError(
+                {"expected_by": _("Say when it can be solved: the person waits for that date.")}
+            )
+        if self.expected_by and self.expected_by < timezone.localdate():
+            raise ValidationError({"expected_by": _("That date has passed.")})
+        if self.disposition == self.Disposition.NOT_IN_POLICY and not self.basis.strip():
+            raise ValidationError(
+                {"basis": _("Name the policy or law the answer rests on (政策依据).")}
+            )
+
+    @classmethod
+    def by_callback_token(cls, token: str) -> "Reply | None":
+        """The reply whose callback link carries ``token``, if that link was never used."""
+        reply = cls.objects.filter(callback_digest=_digest(token)).select_related("case").first()
+        if reply is None or hasattr(reply, "callback"):
+            return None
+        return reply
+
+
+class Callback(models.Model):
+    """The person's verdict on a reply (回访): from their own one-time link, or by phone,
+    recorded by an operator — the figures show the two apart."""
+
+    class Rating(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied (满意)")
+        BASICALLY = "basically", _("Basically satisfied (基本满意)")
+        DISSATISFIED = "dissatisfied", _("Dissatisfied (不满意)")
+
+    class Via(models.TextChoices):
+        LINK = "link", _("The person's own link")
+        PHONE = "phone", _("Phone callback recorded by staff")
+
+    case = models.ForeignKey(Case, models.CASCADE, related_name="callbacks")
+    reply = models.OneToOneField(Reply, models.CASCADE, related_name="callback")
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
+    solved = models.BooleanField(_("was the problem actually solved?"))
+    comment = models.TextField(_("comment"), blank=True)
+    via = models.CharField(max_length=6, choices=Via.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.get_rating_display()}"
+
+    @property
+    def reopens(self) -> bool:
+        return self.rating == self.Rating.DISSATISFIED or not self.solved

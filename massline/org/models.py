@@ -158,6 +158,15 @@ class Staff(models.Model):
         verbose_name=_("area of responsibility"),
     )
     title = models.CharField(_("title"), max_length=60, blank=True)
+    # A case returned twice goes to its dispatcher's supervisor (see cases.Case.send_back).
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        verbose_name=_("supervisor"),
+    )
 
     class Meta:
         verbose_name = _("staff member")

@@ -24,8 +24,18 @@ ACT_ON_HOT_ISSUES = [
     "voices.add_categorycorrection",
 ]
 
+# Cases: operators triage, dispatch and record phone callbacks; handlers answer their
+# department's cases; leaders own cases and dispatch in their tier; figures for those who
+# oversee. Everyone who sees voices sees the cases they may see.
+SEE_CASES = ["cases.view_case", "cases.view_event", "cases.view_reply", "cases.view_callback"]
+
 PERMISSIONS = {
     OPERATOR: [
+        *SEE_CASES,
+        "cases.triage_case",
+        "cases.dispatch_case",
+        "cases.record_callback",
+        "cases.view_figures",
         "voices.add_voice",
         "voices.view_voice",
         "voices.change_voice",
@@ -34,12 +44,22 @@ PERMISSIONS = {
         *ACT_ON_HOT_ISSUES,
     ],
     HANDLER: [
+        *SEE_CASES,
+        "cases.handle_case",
         "voices.view_voice",
         "voices.reveal_person",
         *SEE_HOT_ISSUES,
         "voices.add_categorycorrection",
     ],
-    LEADER: ["voices.view_voice", "voices.reveal_person", *ACT_ON_HOT_ISSUES],
+    LEADER: [
+        *SEE_CASES,
+        "cases.own_case",
+        "cases.dispatch_case",
+        "cases.view_figures",
+        "voices.view_voice",
+        "voices.reveal_person",
+        *ACT_ON_HOT_ISSUES,
+    ],
     ADMINISTRATOR: [
         "voices.view_voice",
         "voices.import_voices",
@@ -56,10 +76,18 @@ PERMISSIONS = {
         *(
             f"cases.{action}_{model}"
             for action in ("add", "change", "view", "delete")
-            for model in ("officialday", "timelimit")
+            for model in ("officialday", "timelimit", "routingrule")
         ),
+        *SEE_CASES,
+        "cases.view_figures",
     ],
-    AUDITOR: ["voices.view_voice", "voices.view_personaldataaccess", *SEE_HOT_ISSUES],
+    AUDITOR: [
+        "voices.view_voice",
+        "voices.view_personaldataaccess",
+        *SEE_HOT_ISSUES,
+        *SEE_CASES,
+        "cases.view_figures",
+    ],
 }
 
 

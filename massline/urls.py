@@ -7,6 +7,8 @@ urlpatterns = [
     path("staff/", include("massline.voices.urls_staff")),
     path("staff/hot-issues/", include("massline.hotissues.urls")),
     path("staff/imports/", include("massline.voices.urls_import")),
+    path("staff/cases/", include("massline.cases.urls")),
+    path("case/", include("massline.cases.urls_public")),
     path("api/", include("massline.voices.urls_api")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

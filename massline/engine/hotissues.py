@@ -46,7 +46,14 @@ from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
 
 from massline.engine.places import _AREA, _HEAD_TEXT, AREA_CODE, GROUPS, is_generic, read
-from massline.engine.text import KIND_RANK, SUFFIX_KIND, Tokenizer, default_tokenizer, suffix_of
+from massline.engine.text import (
+    KIND_RANK,
+    SUFFIX_KIND,
+    Tokenizer,
+    WordMemo,
+    default_tokenizer,
+    suffix_of,
+)
 
 #: Cosine of problem words needed to join an issue, by kind of anchor.
 THRESHOLD = {"place": 0.22, "group": 0.45, "": 0.5}
@@ -158,15 +165,9 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
     anchor = anchor_of(r.place, r.group)
     drop = {r.place, anchor}
     terms = [
-        sys.intern(t)
-        for t in dict.fromkeys(r.tokens)
-        if t not in drop
-        and len(t) > 1
-        and t not in _GROUP_WORDS
-        and not _DIGIT.search(t)
-        and not AREA_CODE.match(t)
-        and not (t[-1] in "省市区县" and _AREA.match(t) and not suffix_of(t))  # 临江市
-        and not (anchor and (anchor in t or t in anchor))
+        t
+        for t in map(_PROBLEM_WORD.__getitem__, dict.fromkeys(r.tokens))
+        if t and t not in drop and not (anchor and (anchor in t or t in anchor))
     ]
     # The opening sentence (the subject, on a message board) says what the voice is about.
     opening = _HEAD_TEXT.match(r.text).group()
@@ -176,6 +177,22 @@ def _read_text(text: str, tokenizer: Tokenizer | None) -> tuple:
     also = tuple(a for a in (anchor_of(p, None) for p in r.also) if a and a != anchor)
     fields = r.place, r.group, r.kind, tuple(terms), severity, len(head), r.before, also, opening
     return sys.intern(anchor), *fields
+
+
+def _problem_word(word: str) -> str:
+    """``word``, interned, if it can be a problem word wherever it is, else ""."""
+    if (
+        len(word) > 1
+        and word not in _GROUP_WORDS
+        and not _DIGIT.search(word)
+        and not AREA_CODE.match(word)
+        and not (word[-1] in "省市区县" and _AREA.match(word) and not suffix_of(word))  # 临江市
+    ):
+        return sys.intern(word)
+    return ""
+
+
+_PROBLEM_WORD = WordMemo(_problem_word)
 
 
 def idf_table(readings: Iterable[Reading]) -> tuple[dict[str, float], int]:

@@ -83,6 +83,7 @@ LINE = re.compile(_LINE)
 # Area codes, ordinals, lines and dates are cut by jieba into pieces ("A", "市", "2019",
 # "年"): kept whole.
 _PROTECT = re.compile(
+    r"(?=[A-Z\d第地])"  # where none can start (most places), fail at once
     r"([A-Z]\d*[省市区县](?:[A-Z]\d*[区县镇])?|第\d+|"
     + _LINE
     + r"|\d{4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年)"
@@ -150,10 +151,18 @@ def normalise(text: str) -> str:
     text = html.unescape(text.replace("&nbsp;", " "))
     if not _traditional().isdisjoint(text):  # zhconv is slow; most voices need nothing of it
         text = zhconv.convert(text, "zh-cn")
-    text = unicodedata.normalize("NFKC", text)
+    for char, plain in _FULL_WIDTH.items():  # str.replace is far quicker than NFKC
+        if char in text:
+            text = text.replace(char, plain)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     text = _SPACE.sub(" ", text).strip()
     text = _CJK_SPACE.sub("", text)
     return _strip_formulas(text)
+
+
+# The compatibility characters most voices have (，：！？ …), each NFKC's own replacement.
+_FULL_WIDTH = {char: unicodedata.normalize("NFKC", char) for char in "，：！？（）；\u3000\xa0"}
 
 
 def _strip_formulas(text: str) -> str:
@@ -275,8 +284,28 @@ class Tokenizer:
 
 def content_words(words: Iterable[str]) -> list[str]:
     """``words`` without stop words, spaces and punctuation (what :func:`tokens` keeps)."""
-    stop = stopwords()
-    return [w for w in words if w not in stop and not _is_punct(w)]
+    return [w for w in words if _CONTENT[w]]
+
+
+class WordMemo(dict):
+    """What ``decide`` says of each word, asked once per distinct word: voices use a few
+    tens of thousands of words again and again, and these decisions run for every one.
+    Forgets everything past :data:`MEMO_WORDS` words, so a long-running server's memo
+    stays small."""
+
+    def __init__(self, decide: Callable[[str], object]) -> None:
+        super().__init__()
+        self.decide = decide
+
+    def __missing__(self, word: str) -> object:
+        if len(self) >= MEMO_WORDS:
+            self.clear()
+        value = self[word] = self.decide(word)
+        return value
+
+
+MEMO_WORDS = 500_000
+_CONTENT = WordMemo(lambda word: word not in stopwords() and not _is_punct(word))
 
 
 def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]:
@@ -366,6 +395,10 @@ def suffix_of(word: str) -> str | None:
     """The place suffix ``word`` ends with (the longest), if any: 翠湖花园 → 花园."""
     if word[-1:] not in SUFFIX_ENDS:  # this runs for every word: most end otherwise
         return None
+    return _SUFFIX_OF[word]
+
+
+def _decide_suffix(word: str) -> str | None:
     for length in _SUFFIX_LENGTHS:
         if word[-length:] in SUFFIX_KIND:
             return word[-length:]
@@ -383,6 +416,10 @@ _SPLIT_FIRST = _ONE_CHAR_SUFFIXES | {"道"}
 def _is_name_part(word: str, loose: bool = False) -> bool:
     """Whether ``word`` can be part of a proper name; ``loose`` takes any word but a
     function word (for company names, made of trade words and verbs)."""
+    return (_LOOSE_NAME_PART if loose else _NAME_PART)[word]
+
+
+def _decide_name_part(word: str, loose: bool = False) -> bool:
     if word in _NOT_A_NAME or word in SUFFIX_KIND:
         return False
     if _ORDINAL.fullmatch(word) or _DAY_NAME.fullmatch(word):  # 第5 (人民医院), 五一 (桥)
@@ -410,6 +447,9 @@ def _is_area(word: str) -> bool:
 # particles, pronouns, numerals, measure words, distinguishing words (高档, 私立), localisers,
 # idioms. "规划 多条 地铁站" and "请问 教育局" are not names; "杜鹃 文苑 小区" is.
 _NOT_NAME_TAGS = set("vdpcurmqbfyeoli")
+_NAME_PART = WordMemo(_decide_name_part)
+_LOOSE_NAME_PART = WordMemo(lambda word: _decide_name_part(word, loose=True))
+_SUFFIX_OF = WordMemo(_decide_suffix)
 _CJK_WORD = re.compile(rf"[{CJK}]+")
 # A compound's phase: 二期, 6 期 (and, once glued, 东方水岸明珠6期)
 _PHASE_NUMBER = re.compile(r"\d{1,2}|[一二三四五六七八九十]{1,2}")

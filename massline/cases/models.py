@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +223,19 @@ class CaseQuerySet(models.QuerySet):
         """Cases with a department whose reply is past due."""
         return self.filter(status=Case.Status.DISPATCHED, reply_by__lt=now or timezone.now())
 
+    def mergeable(self) -> "CaseQuerySet":
+        """Cases another voice may still join (see :meth:`Case.merge`)."""
+        return self.filter(status__in=Case.MERGEABLE)
+
+    def by_deadline(self, user=None) -> "CaseQuerySet":
+        """The workbench order: ``user``'s own cases (包案) first, then the earliest reply due
+        (overdue ones have the earliest), then those without a deadline, oldest first."""
+        cases, order = self, [F("reply_by").asc(nulls_last=True), "accepted_at", "id"]
+        if user is not None and user.is_authenticated:
+            cases = cases.alias(theirs=models.Case(models.When(owner=user, then=0), default=1))
+            order.insert(0, "theirs")
+        return cases.order_by(*order)
+
 
 class Case(models.Model):
     """A voice that needs action (工单), from triage to the person's verdict."""
@@ -305,6 +318,8 @@ class Case(models.Model):
 
     objects = CaseQuerySet.as_manager()
 
+    MERGEABLE = (Status.ACCEPTED, Status.DISPATCHED, Status.REPLIED)
+
     class Meta:
         ordering = ["-accepted_at", "-id"]
         permissions = [
@@ -344,12 +359,26 @@ class Case(models.Model):
 
     @classmethod
     @transaction.atomic
-    def accept(cls, voice: Voice, user, urgency: str = Urgency.NORMAL) -> "Case":
-        """Accept ``voice`` as a case waiting for dispatch (受理)."""
+    def accept(
+        cls,
+        voice: Voice,
+        user,
+        urgency: str = Urgency.NORMAL,
+        *,
+        category: Category | None = None,
+        area: Area | None = None,
+    ) -> "Case":
+        """Accept ``voice`` as a case waiting for dispatch (受理), with the category and area
+        the operator corrected, if any: a corrected category is kept as a correction of the
+        voice (it trains the classifier), a corrected area moves the voice too."""
+        if category is not None and category.pk != voice.category_id:
+            voice.correct_category(user, category)
+        if area is not None and area.pk != voice.area_id:
+            voice.area = area
+        voice.status = Voice.Status.IN_PROGRESS
+        voice.save(update_fields=["status", "area"])
         case = cls._triage(voice, user, cls.Status.ACCEPTED, urgency=urgency)
         case.log(Event.Kind.ACCEPTED, user)
-        voice.status = Voice.Status.IN_PROGRESS
-        voice.save(update_fields=["status"])
         return case
 
     @classmethod
@@ -372,7 +401,7 @@ class Case(models.Model):
         """Merge ``voice`` into the open case ``into`` (a repeat or the same problem): its
         person hears what that case's person hears."""
         into = into.merged_into or into
-        if into.status not in (cls.Status.ACCEPTED, cls.Status.DISPATCHED, cls.Status.REPLIED):
+        if into.status not in cls.MERGEABLE:
             raise ValidationError(_("Only an open case can take another voice."), code="closed")
         case = cls._triage(voice, user, cls.Status.MERGED, merged_into=into, urgency=into.urgency)
         case.log(Event.Kind.MERGED, user, reason=reason, data={"into": into.pk})
@@ -400,6 +429,12 @@ class Case(models.Model):
     def dispatch(self, user, department: Department, reason: str = "") -> None:
         """Send the case to ``department``, which now has its time limits (派单)."""
         self._require(self.Status.ACCEPTED)
+        if self.supervisor_id and user.pk != self.supervisor_id and not user.is_superuser:
+            raise ValidationError(
+                _("Returned twice, this case waits for %(supervisor)s to dispatch it.")
+                % {"supervisor": self.supervisor.get_full_name() or self.supervisor},
+                code="supervisor",
+            )
         if self.returned_by(department):
             raise ValidationError(
                 _("%(department)s returned this case already: choose another department.")
@@ -414,6 +449,7 @@ class Case(models.Model):
         self.supervisor = None
         self._set_deadlines(now)
         self.save()
+        self._set_voice_department(department)
         self.log(Event.Kind.DISPATCHED, user, department=department, reason=reason)
 
     def returned_by(self, department: Department) -> bool:
@@ -435,6 +471,7 @@ class Case(models.Model):
             staff = getattr(self.dispatched_by, "staff", None)
             self.supervisor = staff.supervisor if staff else None
         self.save()
+        self._set_voice_department(None)
         self.log(Event.Kind.RETURNED, user, from_department=department, reason=reason)
 
     @transaction.atomic
@@ -454,6 +491,7 @@ class Case(models.Model):
         self.dispatched_at = now
         self._set_deadlines(now)
         self.save()
+        self._set_voice_department(department)
         self.log(
             Event.Kind.ESCALATED,
             user,
@@ -523,6 +561,11 @@ class Case(models.Model):
     def _set_voice_status(self, status: str) -> None:
         Voice.objects.filter(Q(case=self) | Q(case__merged_into=self)).update(status=status)
 
+    def _set_voice_department(self, department: Department | None) -> None:
+        # The voices follow their case, so the department's handlers may open them (and
+        # reveal the person to contact them); a department that returned it no longer can.
+        Voice.objects.filter(Q(case=self) | Q(case__merged_into=self)).update(department=department)
+
     @transaction.atomic
     def rate(
         self,
@@ -587,6 +630,62 @@ class Case(models.Model):
         if self.status != self.Status.DISPATCHED or self.reply_by is None:
             return None
         return self.reply_by - (now or timezone.now())
+
+    def proposed_department(self) -> Department | None:
+        """The department the routing table names for this case's category and area."""
+        return RoutingRule.propose(self.category, self.area)
+
+    @classmethod
+    def merge_targets(cls, voice: Voice, user, limit: int = 5) -> list["Case"]:
+        """Open cases ``voice`` may repeat, newest first: the same person's (a repeat
+        caller: ``same_person`` is set on those), those whose voices share its hot issue
+        and those about the same place."""
+        similar = Q(voice__memberships__issue__memberships__voice=voice)
+        if voice.person_key:
+            similar |= Q(voice__person_key=voice.person_key)
+        if voice.place:
+            similar |= Q(voice__place=voice.place)
+        targets = list(
+            cls.objects.visible_to(user)
+            .mergeable()
+            .filter(similar)
+            .exclude(voice=voice)
+            .select_related("voice", "department")
+            .defer("voice__body", "voice__name", "voice__phone", "voice__address", "voice__extra")
+            .distinct()[:limit]
+        )
+        for case in targets:
+            case.same_person = bool(voice.person_key) and case.voice.person_key == voice.person_key
+        return targets
+
+    def in_department_of(self, user) -> bool:
+        """Whether ``user`` works in the department that has the case now."""
+        staff = getattr(user, "staff", None)
+        return bool(self.department_id) and getattr(staff, "department_id", None) == (
+            self.department_id
+        )
+
+    def steps_for(self, user) -> set[str]:
+        """The steps ``user`` may take on this case now (the case page offers these)."""
+        steps = set()
+        handles = user.has_perm("cases.handle_case") and (
+            user.is_superuser or self.in_department_of(user)
+        )
+        dispatches = user.has_perm("cases.dispatch_case")
+        waits_for_other = self.supervisor_id not in (None, user.pk) and not user.is_superuser
+        if self.status == self.Status.ACCEPTED and dispatches and not waits_for_other:
+            steps.add("dispatch")
+        if self.status == self.Status.DISPATCHED:
+            if handles:
+                steps |= {"contact", "send_back"}
+            if (handles or dispatches) and self.department.tier > Department.Tier.CITY:
+                steps.add("escalate")
+        if self.status in self.MERGEABLE:
+            if user.has_perm("cases.own_case") and self.owner_id != user.pk:
+                steps.add("take_charge")
+            if dispatches:
+                steps.add("assign_owner")
+        return steps
 
 
 class Event(models.Model):
@@ -721,3 +820,22 @@ class Callback(models.Model):
     @property
     def reopens(self) -> bool:
         return self.rating == self.Rating.DISSATISFIED or not self.solved
+
+
+class FittedClassifier(models.Model):
+    """The category classifier as last fitted on the labelled voices (see
+    ``massline.cases.suggestions``): fitting takes seconds, so a background task does it
+    and every process loads the newest one."""
+
+    fitted_at = models.DateTimeField(default=timezone.now)
+    voices = models.PositiveIntegerField(help_text="labelled voices it learnt from")
+    seconds = models.FloatField(help_text="how long fitting took")
+    model = models.BinaryField(help_text="the fitted CategoryClassifier, pickled and compressed")
+
+    class Meta:
+        get_latest_by = ["fitted_at", "id"]
+        verbose_name = _("fitted category classifier")
+        verbose_name_plural = _("fitted category classifiers")
+
+    def __str__(self) -> str:
+        return f"{self.fitted_at:%Y-%m-%d %H:%M} ({self.voices})"

@@ -22,8 +22,10 @@ def label_of(category, level: int) -> str:
     return chain[min(level, len(chain)) - 1].name
 
 
-def training_pairs(level: int = 1, corrected: bool | None = None) -> Iterator[Pair]:
-    """``((subject, body), label)`` of every voice with a category.
+def training_pairs(
+    level: int = 1, corrected: bool | None = None, newest: int | None = None
+) -> Iterator[Pair]:
+    """``((subject, body), label)`` of every voice with a category (of the ``newest`` ones).
 
     ``corrected`` True gives only voices whose category a person corrected (their current,
     corrected category), False only the others, None all of them.
@@ -34,13 +36,16 @@ def training_pairs(level: int = 1, corrected: bool | None = None) -> Iterator[Pa
         voices = voices.filter(pk__in=corrections)
     elif corrected is False:
         voices = voices.exclude(pk__in=corrections)
-    for voice in voices.only("subject", "body", "category").order_by("pk").iterator(2000):
+    voices = voices.only("subject", "body", "category")
+    voices = voices.order_by("-pk")[:newest] if newest else voices.order_by("pk")
+    for voice in voices.iterator(2000):
         yield (voice.subject, voice.body), label_of(voice.category, level)
 
 
-def train_classifier(level: int = 1, **params) -> CategoryClassifier:
-    """A classifier fitted on the labelled voices, then given the corrections."""
-    plain = list(training_pairs(level, corrected=False))
+def train_classifier(level: int = 1, newest: int | None = None, **params) -> CategoryClassifier:
+    """A classifier fitted on the labelled voices (the ``newest`` ones: fitting takes
+    seconds per thousand), then given the corrections."""
+    plain = list(training_pairs(level, corrected=False, newest=newest))
     fixed = list(training_pairs(level, corrected=True))
     if not plain:
         plain, fixed = fixed, []

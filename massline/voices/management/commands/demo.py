@@ -18,6 +18,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from massline.cases.routing import routing_from_departments
 from massline.hotissues.finding import recompute
 from massline.hotissues.models import HotIssue, IssueAction
 from massline.org import roles
@@ -87,6 +88,7 @@ class Command(BaseCommand):
         areas = self.create_areas(city)
         categories = self.create_categories(city)
         departments = self.create_departments(city, areas, categories)
+        routing_from_departments()  # a routing table for dispatch
         self.create_accounts(city, areas, departments)
         self.create_voices(city, count, seed, areas, categories, departments, verbosity)
 

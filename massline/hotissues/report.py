@@ -11,7 +11,6 @@ concentrated; every file is written into a temporary folder first and moved into
 the end, so a failed run leaves the output folder as it was.
 """
 
-import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -28,13 +27,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from massline.engine.hotissues import HotIssue, VoiceRecord
+from massline.lib import excel
 from massline.lib.tables import RowError, TableError, cell_text, read_table
 from massline.voices.importing import (
     check_mapping,
@@ -60,8 +55,6 @@ REPORT_DETAILS = 20
 REPORT_BARS = 20
 #: Row problems quoted in one error message.
 SHOWN_ERRORS = 20
-EXCEL_MAX_CELL = 32767  # characters
-_FORMULA_START = re.compile(r"^[=+\-@]")
 
 
 @dataclass
@@ -259,39 +252,13 @@ def write_outputs(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _cell(sheet: Worksheet, value: Any, *, bold: bool = False) -> WriteOnlyCell:
-    """A cell that holds text as text: never a formula (a voice may start with "="),
-    without the control characters Excel refuses, cut to Excel's longest cell."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value.strip())[:EXCEL_MAX_CELL]
-    elif isinstance(value, datetime) and value.tzinfo:
-        value = value.astimezone(ZoneInfo(settings.TIME_ZONE)).replace(tzinfo=None)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    if isinstance(value, str) and len(value) > 40:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return cell
-
-
-def _sheet(workbook: Workbook, title: str, header: list[str], widths: list[int]) -> Worksheet:
-    sheet = workbook.create_sheet(title)
-    for i, width in enumerate(widths):
-        sheet.column_dimensions[get_column_letter(i + 1)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, column, bold=True) for column in header])
-    return sheet
-
-
 def write_issues(path: Path, issues: list[HotIssue], ids: list[str]) -> None:
     """hot_issues.xlsx: one row per hot issue, hottest first."""
     workbook = Workbook(write_only=True)
     header = STANDARD_HEADER + EXTRA_HEADER
-    sheet = _sheet(workbook, "热点问题", header, [9, 9, 9, 24, 20, 36, 7, 7, 30, 40, 60])
+    sheet = excel.table_sheet(workbook, "热点问题", header, [9, 9, 9, 24, 20, 36, 7, 7, 30, 40, 60])
     for rank, (issue_id, issue) in enumerate(zip(ids, issues, strict=True), start=1):
-        sheet.append([_cell(sheet, value) for value in standard_row(rank, issue_id, issue)])
+        sheet.append([excel.cell(sheet, value) for value in standard_row(rank, issue_id, issue)])
     workbook.save(path)
 
 
@@ -302,13 +269,13 @@ def write_issue_voices(
     workbook = Workbook(write_only=True)
     header = [ISSUE_ID_COLUMN, *voices.header]
     widths = [9] + [40 if len(column) > 3 else 16 for column in voices.header]
-    sheet = _sheet(workbook, "热点问题留言", header, widths)
+    sheet = excel.table_sheet(workbook, "热点问题留言", header, widths)
     width = len(voices.header)
     for issue_id, issue in zip(ids, issues, strict=True):
         for number in issue.voice_ids:
             row = list(voices.rows[number][:width])
             row += [None] * (width - len(row))
-            sheet.append([_cell(sheet, issue_id)] + [_cell(sheet, value) for value in row])
+            sheet.append([excel.cell(sheet, value) for value in [issue_id, *row]])
     workbook.save(path)
 
 

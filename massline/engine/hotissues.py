@@ -32,7 +32,6 @@ a hot issue, the place:
 
 from __future__ import annotations
 
-import heapq
 import math
 import os
 import re
@@ -44,6 +43,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import islice
 from multiprocessing import get_all_start_methods, get_context
+from operator import itemgetter, mul
 
 from massline.engine.places import _AREA, _HEAD_TEXT, AREA_CODE, GROUPS, is_generic, read
 from massline.engine.text import (
@@ -195,6 +195,17 @@ def _problem_word(word: str) -> str:
 _PROBLEM_WORD = WordMemo(_problem_word)
 
 
+def _length(values: Iterable[float]) -> float:
+    """The Euclidean length of a vector's ``values``."""
+    values = list(values)
+    return math.sqrt(sum(map(mul, values, values)))
+
+
+def _strongest(weights: dict[str, float], n: int) -> dict[str, float]:
+    """The ``n`` heaviest of ``weights``, heaviest first (the first among equals)."""
+    return dict(sorted(weights.items(), key=itemgetter(1), reverse=True)[:n])
+
+
 def idf_table(readings: Iterable[Reading]) -> tuple[dict[str, float], int]:
     """Inverse document frequency of each problem word over ``readings``, and their count."""
     df: Counter[str] = Counter()
@@ -221,7 +232,7 @@ class Cluster:
         if not self._norm:
             return 0.0
         w = self.weights
-        return sum(x * w[t] for t, x in vector.items() if t in w) / self._norm
+        return sum([x * w[t] for t, x in vector.items() if t in w]) / self._norm
 
     def add(self, reading: Reading, vector: dict[str, float]) -> None:
         self.members.append(reading)
@@ -229,8 +240,8 @@ class Cluster:
         for t, x in vector.items():
             w[t] = w.get(t, 0.0) + x
         if len(w) > 2 * CENTROID_TERMS:
-            self.weights = w = dict(Counter(w).most_common(CENTROID_TERMS))
-        self._norm = math.sqrt(sum(x * x for x in w.values()))
+            self.weights = w = _strongest(w, CENTROID_TERMS)
+        self._norm = _length(w.values())
         at = reading.record.at
         self.first = at if self.first is None or at < self.first else self.first
         self.last = at if self.last is None or at > self.last else self.last
@@ -240,8 +251,8 @@ class Cluster:
         self.members.extend(other.members)
         for t, x in other.weights.items():
             self.weights[t] = self.weights.get(t, 0.0) + x
-        self.weights = dict(Counter(self.weights).most_common(CENTROID_TERMS))
-        self._norm = math.sqrt(sum(x * x for x in self.weights.values()))
+        self.weights = _strongest(self.weights, CENTROID_TERMS)
+        self._norm = _length(self.weights.values())
         self.first = min(self.first, other.first)
         self.last = max(self.last, other.last)
         # the place most of its voices name; a group or nothing only when none names one
@@ -308,17 +319,16 @@ class Concentrator:
     def vector(self, reading: Reading) -> dict[str, float]:
         """A voice's problem words as a unit vector of idf weights, those of its opening
         sentence at least twice and together at least as much as all the others."""
-        idf, rare, head = self.idf, self._rare, reading.head
-        vector = {t: idf.get(t, rare) for t in reading.terms}
+        idf, rare, head, terms = self.idf.get, self._rare, reading.head, reading.terms
+        weights = [idf(t, rare) for t in terms]
         # The opening weighs at least as much as the rest: a long letter is still about
         # what its subject says.
-        opening = math.sqrt(sum(x * x for x in islice(vector.values(), head)))
-        rest = math.sqrt(sum(x * x for x in islice(vector.values(), head, None)))
-        boost = max(2.0, rest / opening) if opening else 1.0
-        for t in islice(reading.terms, head):
-            vector[t] *= boost
-        norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
-        return {t: x / norm for t, x in vector.items()}
+        opening = _length(weights[:head])
+        if opening:
+            boost = max(2.0, _length(weights[head:]) / opening)
+            weights[:head] = [x * boost for x in weights[:head]]
+        norm = _length(weights) or 1.0
+        return dict(zip(terms, [x / norm for x in weights], strict=True))
 
     def add(self, voice: VoiceRecord | Reading) -> Cluster | None:
         """Attach one voice to the most similar open issue of its anchor, or start one.
@@ -335,28 +345,29 @@ class Concentrator:
         # Issues of its place, or of another place its opening names: people name the
         # same spot by the compound or by the road it is on (佳园星城, 井莲路).
         # Its strongest words find them: those of the opening, then the rarest.
-        strongest = heapq.nlargest(KEYS, vector, key=vector.__getitem__)
+        strongest = sorted(vector, key=vector.__getitem__, reverse=True)[:KEYS]
+        idf, rare, distinctive = self.idf, self._rare, self._distinctive
+        anchors = (reading.anchor, *reading.also)
         keys = [
-            (anchor, t)
-            for t in strongest
-            if self.idf.get(t, self._rare) >= self._distinctive
-            for anchor in (reading.anchor, *reading.also)
+            (anchor, t) for t in strongest if idf.get(t, rare) >= distinctive for anchor in anchors
         ]
-        shared: Counter[int] = Counter()
-        by_id: dict[int, Cluster] = {}
+        earliest, latest = at - self.window, at + self.window
+        shared: dict[Cluster, int] = {}
+        index = self._index
         for key in keys:
-            for cluster in islice(reversed(self._index.get(key, {})), LOOKUP):
-                if at - cluster.last <= self.window and cluster.last - at <= self.window:
-                    shared[id(cluster)] += 1
-                    by_id[id(cluster)] = cluster
+            if key in index:
+                for cluster in islice(reversed(index[key]), LOOKUP):
+                    if earliest <= cluster.last <= latest:
+                        shared[cluster] = shared.get(cluster, 0) + 1
         threshold = THRESHOLD[_kind_of_anchor(reading.anchor)]
         if reading.anchor in self.rare_places:
             threshold *= RARE_PLACE
         best, best_score = None, threshold
-        for cid, _ in shared.most_common(CANDIDATES):
-            score = by_id[cid].similarity(vector)
+        # those sharing the most keys, the first found first among equals
+        for cluster in sorted(shared, key=shared.__getitem__, reverse=True)[:CANDIDATES]:
+            score = cluster.similarity(vector)
             if score >= best_score:
-                best, best_score = by_id[cid], score
+                best, best_score = cluster, score
         if best is None:
             if not reading.anchor:
                 return None

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from zlib import crc32
 
 import numpy as np
@@ -84,9 +85,7 @@ WHEN, WHO, WHAT, WHY, BASIS = "when", "who", "what was done", "why", "on what ba
 FIGURES = "figures"  # amounts, distances, counts (like a cause, WHY: facts no warning asks for)
 FACTS = 2  #: fewer kinds of facts than this: no concrete facts
 
-MIN_CHARS = (
-    15  #: fewer Chinese characters (or letters, digits) than this, formulas aside: too short
-)
+MIN_CHARS = 15  #: fewer characters than this, formulas aside: too short
 MAX_POINTS = 8  #: main points looked for in a reply
 KEY_WORDS = 4  #: key problem words of a voice among its points
 ADDRESSED = 0.4  #: at least this share of the points touched, weighted, or a warning
@@ -161,13 +160,13 @@ def main_points(voice_text: str, tokenizer: Tokenizer | None = None) -> list[Poi
             points.append(Point("place", place, _place_variants(place)))
     taken = {w for p in points for w in p.words}
     head = _SENTENCE.match(reading.text)
-    head_words = set(tokenizer.tokens(head.group())) if head else set()
+    head_text = head.group() if head else ""
     counts = Counter(w for w in reading.tokens if _is_key(w, tokenizer) and w not in taken)
     # the subject's words count double (they say what the voice is about), everyday words
     # (管理, 时间) less than rare ones (漏水, 兽医站)
     ranked = sorted(
         counts,
-        key=lambda w: -(counts[w] + 2 * (w in head_words)) / _commonness(w, tokenizer),
+        key=lambda w: -(counts[w] + 2 * (w in head_text)) / _commonness(w, tokenizer),
     )
     for word in ranked[:KEY_WORDS]:
         points.append(Point("word", word, (word,)))
@@ -261,8 +260,10 @@ def points_not_addressed(
 ) -> tuple[list[Point], float]:
     """The points a reply never touches, and the weighted share it does touch (1.0 when
     the voice has no points)."""
-    tokenizer = tokenizer or default_tokenizer()
-    reply = normalise(reply_text)
+    return _missed(points, normalise(reply_text), tokenizer or default_tokenizer())
+
+
+def _missed(points: list[Point], reply: str, tokenizer: Tokenizer) -> tuple[list[Point], float]:
     missed = [p for p in points if not _touches(p.words, reply, tokenizer)]
     total = sum(_WEIGHTS[p.kind] for p in points)
     share = 1 - sum(_WEIGHTS[p.kind] for p in missed) / total if total else 1.0
@@ -273,7 +274,9 @@ def points_not_addressed(
 
 _CLAUSE = re.compile(r"[^,，。;；!！?？:：\n]+")
 # Clauses that only receive or pass on a voice (已收悉, 已转F9市调查处理): no fact of their own.
-_PASSING_ON = re.compile(r"收悉|已阅|收到|已转|转交|转办|转至|转给|转到|移交|交由|批转|转请")
+_PASSING_ON = re.compile(
+    r"收悉|已阅|收到|已转|转交|转办|转至|转给|转到|移交|交由|批转|转请|交办|已交(?!纳|费|付|清)"
+)
 # The reply's own date, usually at its end: when it was written, not when anything was done.
 _SIGNATURE = re.compile(r"[\s(（]*\d{4}[年\-/.]\d{1,2}[月\-/.]\d{1,2}日?[\s)）。.]*$")
 _DATE = re.compile(
@@ -302,12 +305,13 @@ _ACTION = re.compile(
     r"|拆除|更换|安装|约谈|协调|下发|召开|开展|督促|责令|立案|处罚|罚款|联系|走访|发放|退还|补发"
     r"|办理|解决|疏通|硬化|铺设|制定|出台|取缔|关停|暂停|恢复|落实|告知|回访|整治|收回|纠正"
     r"|规划|建设|施工|优化|调整|改造|编制|论证|设置|增设|启动|实施|推进|督办|制止|劝导|测量|检测"
-    r"|审批|审核|通过|成立|筹备|上报|报送|参观|调研|摸底|排查|巡查|抽查|登记|备案|签订|拨付)"
-    r"|派员|现场|实地|经查|经调查|经核实|经核查|经了解|整改到位|已完成|已解决"
+    r"|审批|审核|通过|成立|筹备|上报|报送|参观|调研|摸底|排查|巡查|抽查|登记|备案|签订|拨付"
+    r"|沟通|协商|对接)"
+    r"|派员|派出|前往|赶赴|现场|实地|经查|经调查|经核实|经核查|经了解|整改到位|已完成|已解决"
     # a done deed: 施划了停车位, 拆除了违建
     r"|(?:施划|划设|设置|安装|完成|拆除|清理|清运|修复|维修|更换|增设|开展|组织|约谈|处罚|查处|下发"
     r"|召开|督促|责令|整改|疏通|硬化|铺设|回访|告知|纳入|退还|补发|发放|暂扣|没收|关停|取缔|参观"
-    r"|成立|制定|拨付|签订)了"
+    r"|成立|制定|拨付|签订|联系|沟通|协商|对接|进行)了"
 )
 # Figures: amounts, distances, counts (1500元/户, 1.1公里, 60%, 7名评委)
 _FIGURES = re.compile(
@@ -347,7 +351,8 @@ def facts(reply_text: str, tokenizer: Tokenizer | None = None) -> dict[str, list
 
 
 def _facts(text: str, tokenizer: Tokenizer) -> dict[str, list[str]]:
-    actors = _ACTOR.findall(text) + [
+    # segmenting is the slow part: only when no office is named the usual way
+    actors = _ACTOR.findall(text) or [
         word
         for word in tokenizer.words(text)
         if (suffix := suffix_of(word))
@@ -384,6 +389,7 @@ _PAIR_TEXT = re.compile(rf"[{CJK}]+")
 _MASK = re.compile(r"[A-Z]\d*|\d+")  # places and numbers, so that a template's copies look alike
 SHINGLE = 4  #: characters per shingle for near-identical replies
 HASHES = 32  #: min-hashes per reply
+SKETCHED = 1000  #: characters of a reply sketched
 BANDS = 8  #: bands of HASHES // BANDS hashes each, for the lookup of candidates
 # Hash functions a * x + b modulo 2**64 (odd a): fixed, so a pickled history stays valid.
 _random = np.random.default_rng(20201)
@@ -402,8 +408,9 @@ def _pairs(text: str) -> set[str]:
 
 
 def _sketch(text: str) -> np.ndarray:
-    """Min-hashes of the reply's character shingles, places and numbers masked."""
-    text = _MASK.sub("0", text)
+    """Min-hashes of the character shingles of the reply's first :data:`SKETCHED`
+    characters (a template shows there), places and numbers masked."""
+    text = _MASK.sub("0", text[:SKETCHED])
     if len(text) <= SHINGLE:
         shingles = [text]
     else:
@@ -455,14 +462,13 @@ class ReplyHistory:
             self.buckets.setdefault(key, []).append(index)
         self.size += 1
 
-    def common(self, pair: str) -> bool:
-        """Whether a character pair is in more than :data:`COMMON_SHARE` of the replies."""
-        return self.size > 0 and self.pairs[pair] > COMMON_SHARE * self.size
-
     def near(self, reply_text: str) -> list[object]:
         """Ids of the earlier replies near-identical to ``reply_text`` (estimated shingle
         Jaccard at least :data:`NEAR`, places and numbers masked), most similar first."""
-        sketch = _sketch(normalise(reply_text))
+        return self._near(normalise(reply_text))
+
+    def _near(self, text: str) -> list[object]:
+        sketch = _sketch(text)
         candidates = {i for key in _bands(sketch) for i in self.buckets.get(key, ())}
         if not candidates:
             return []
@@ -476,17 +482,33 @@ class ReplyHistory:
 
 def specific_content(reply_text: str, history: ReplyHistory | None = None) -> str:
     """What a reply says beyond the standard phrases (and, given a history, beyond the
-    phrases common to earlier replies)."""
-    text = _FORMULAS.sub("，", normalise(reply_text))
+    phrases common to earlier replies: character pairs in more than :data:`COMMON_SHARE`
+    of them)."""
+    return _specific(normalise(reply_text), history)
+
+
+def _specific(text: str, history: ReplyHistory | None) -> str:
+    return "".join(_specific_chars(text, history))
+
+
+def _specific_chars(text: str, history: ReplyHistory | None) -> Iterator[str]:
+    """The characters of ``text`` outside the standard phrases and, given a history,
+    inside a character pair not common to earlier replies; "，" for each one left out."""
+    text = _FORMULAS.sub("，", text)
     if history is None or not history.size:
-        return text
-    # a character is specific if one of the pairs it is in is not common
-    keep = [False] * len(text)
-    for i in range(len(text) - 1):
-        pair = text[i : i + 2]
-        if _PAIR_TEXT.fullmatch(pair) and not history.common(pair):
-            keep[i] = keep[i + 1] = True
-    return "".join(c if k else "，" for c, k in zip(text, keep, strict=True))
+        yield from text
+        return
+    limit = COMMON_SHARE * history.size
+    count = history.pairs.get
+    done = 0
+    for run in _PAIR_TEXT.finditer(text):
+        yield from "，" * (run.start() - done)
+        chars, done = run.group(), run.end()
+        rare = [count(chars[i : i + 2], 0) <= limit for i in range(len(chars) - 1)]
+        for i, char in enumerate(chars):
+            # a character is specific if one of the pairs it is in is not common
+            yield char if (i and rare[i - 1]) or (i < len(rare) and rare[i]) else "，"
+    yield from "，" * (len(text) - done)
 
 
 # --- the check --------------------------------------------------------------------------
@@ -533,7 +555,7 @@ def check_reply(
     own = _content_length(_FORMULAS.sub("", reply))
     if own < MIN_CHARS:
         warnings.append(_warning(TOO_SHORT))
-    missed, share = points_not_addressed(main_points(voice_text, tokenizer), reply, tokenizer)
+    missed, share = _missed(main_points(voice_text, tokenizer), reply, tokenizer)
     if missed and share < ADDRESSED:
         warnings.append(_warning(POINTS_NOT_ADDRESSED, (p.text for p in missed)))
     text = _fact_clauses(reply)
@@ -541,10 +563,11 @@ def check_reply(
     if len(found) + bool(_CITATION.search(text)) < FACTS:
         warnings.append(_warning(NO_FACTS, (k for k in (WHEN, WHO, WHAT, BASIS) if k not in found)))
     warnings.extend(_disposition_warnings(disposition, text, found))
-    if _content_length(specific_content(reply, history)) < SPECIFIC:
+    specific = (c for c in _specific_chars(reply, history) if _CONTENT.match(c))
+    if sum(1 for _ in islice(specific, SPECIFIC)) < SPECIFIC:  # long replies: stop early
         warnings.append(_warning(BOILERPLATE))
     if history is not None:
-        same = history.near(reply)
+        same = history._near(reply)
         if len(same) >= MANY:
             warnings.append(_warning(SAME_AS_EARLIER, map(str, same)))
     return warnings
@@ -568,27 +591,3 @@ def _disposition_warnings(
             missing.append(_warning(NO_EXPLANATION))
         return missing
     return []
-
-
-__all__ = [
-    "BASIS",
-    "DISPOSITIONS",
-    "DISPOSITION_WARNINGS",
-    "FIGURES",
-    "WHY",
-    "MESSAGES",
-    "NOT_IN_POLICY",
-    "NOT_YET",
-    "RESOLVED",
-    "WHAT",
-    "WHEN",
-    "WHO",
-    "Point",
-    "ReplyHistory",
-    "ReplyWarning",
-    "check_reply",
-    "facts",
-    "main_points",
-    "points_not_addressed",
-    "specific_content",
-]

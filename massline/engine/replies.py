@@ -58,19 +58,34 @@ NO_EXPLANATION = "no_explanation"
 BOILERPLATE = "boilerplate"
 SAME_AS_EARLIER = "same_as_earlier_replies"
 
-#: One plain English message per code; the app wraps them in gettext.
+
+def gettext_noop(message: str) -> str:
+    """Mark ``message`` for translation without Django: its makemessages collects calls of
+    this name, and the app shows ``gettext(warning.message)``."""
+    return message
+
+
+#: One plain English message per code.
 MESSAGES: dict[str, str] = {
-    EMPTY: "The reply is empty.",
-    TOO_SHORT: "The reply is too short to answer the voice.",
-    POINTS_NOT_ADDRESSED: "The reply does not address some main points of the voice.",
-    NO_FACTS: "The reply gives no concrete facts: what was done, when, by whom, on what basis.",
-    NO_ACTION: "The reply says the problem is resolved but not what was done.",
-    NO_REASON: "The reply does not say why the problem cannot be solved yet.",
-    NO_TIME_FRAME: "The reply does not say when the problem will be solved (a date or time frame).",
-    NO_BASIS: "The reply does not cite the policy basis (a law, regulation, document or article).",
-    NO_EXPLANATION: "The reply does not explain why the request is not within policy.",
-    BOILERPLATE: "The reply is mostly standard phrases with little specific content.",
-    SAME_AS_EARLIER: "The reply is nearly the same as many earlier replies.",
+    EMPTY: gettext_noop("The reply is empty."),
+    TOO_SHORT: gettext_noop("The reply is too short to answer the voice."),
+    POINTS_NOT_ADDRESSED: gettext_noop("The reply does not address some main points of the voice."),
+    NO_FACTS: gettext_noop(
+        "The reply gives no concrete facts: what was done, when, by whom, on what basis."
+    ),
+    NO_ACTION: gettext_noop("The reply says the problem is resolved but not what was done."),
+    NO_REASON: gettext_noop("The reply does not say why the problem cannot be solved yet."),
+    NO_TIME_FRAME: gettext_noop(
+        "The reply does not say when the problem will be solved (a date or time frame)."
+    ),
+    NO_BASIS: gettext_noop(
+        "The reply does not cite the policy basis (a law, regulation, document or article)."
+    ),
+    NO_EXPLANATION: gettext_noop(
+        "The reply does not explain why the request is not within policy."
+    ),
+    BOILERPLATE: gettext_noop("The reply is mostly standard phrases with little specific content."),
+    SAME_AS_EARLIER: gettext_noop("The reply is nearly the same as many earlier replies."),
 }
 
 #: What each disposition asks of a reply: the warnings only it can give.
@@ -80,10 +95,11 @@ DISPOSITION_WARNINGS: dict[str, tuple[str, ...]] = {
     NOT_IN_POLICY: (NO_BASIS, NO_EXPLANATION),
 }
 
-# What each fact kind is called in a warning's evidence.
+# Kinds of facts, as a warning's evidence names the missing ones. A cause (WHY) and figures
+# (amounts, distances, counts) are facts too, but no warning asks for them.
 WHEN, WHO, WHAT, WHY, BASIS = "when", "who", "what was done", "why", "on what basis"
-FIGURES = "figures"  # amounts, distances, counts (like a cause, WHY: facts no warning asks for)
-FACTS = 2  #: fewer kinds of facts than this: no concrete facts
+FIGURES = "figures"
+FACTS = 2  #: fewer kinds of facts than this (a cited document counts twice): no concrete facts
 
 MIN_CHARS = 15  #: fewer characters than this, formulas aside: too short
 MAX_POINTS = 8  #: main points looked for in a reply

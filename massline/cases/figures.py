@@ -36,6 +36,7 @@ class Figure:
     key: str
     label: str
     model: type
+    help: str
     higher_is_better: bool = True
 
     def base(self, now: datetime) -> Q:
@@ -49,12 +50,56 @@ class Figure:
 FIGURES = {
     f.key: f
     for f in (
-        Figure("response", _("Response rate (响应率)"), Case),
-        Figure("on_time", _("On-time rate (按时办结率)"), Case),
-        Figure("resolution", _("Resolution rate (解决率)"), Callback),
-        Figure("satisfaction", _("Satisfaction rate (满意率)"), Callback),
-        Figure("reopen", _("Reopen rate (重办率)"), Case, higher_is_better=False),
-        Figure("repeat", _("Repeat-voice rate (重复诉求率)"), Voice, higher_is_better=False),
+        Figure(
+            "response",
+            _("Response rate (响应率)"),
+            Case,
+            _(
+                "Cases whose person was first contacted (or answered) by the contact deadline, "
+                "of the cases whose deadline has come or that were contacted before it."
+            ),
+        ),
+        Figure(
+            "on_time",
+            _("On-time rate (按时办结率)"),
+            Case,
+            _(
+                "Cases replied to by the reply deadline, of the cases whose reply was due or "
+                "that were replied to before. After a reopening, the new reply and deadline count."
+            ),
+        ),
+        Figure(
+            "resolution",
+            _("Resolution rate (解决率)"),
+            Callback,
+            _(
+                "Callbacks in which the person said the problem was actually solved, of all "
+                "callbacks (a case rated twice counts twice)."
+            ),
+        ),
+        Figure(
+            "satisfaction",
+            _("Satisfaction rate (满意率)"),
+            Callback,
+            _("Callbacks rated satisfied or basically satisfied, of all callbacks."),
+        ),
+        Figure(
+            "reopen",
+            _("Reopen rate (重办率)"),
+            Case,
+            _("Cases reopened at least once (重办), of the cases the person has rated."),
+            higher_is_better=False,
+        ),
+        Figure(
+            "repeat",
+            _("Repeat-voice rate (重复诉求率)"),
+            Voice,
+            _(
+                "Voices whose person raised a voice of the same category in the 30 days "
+                "before, of all voices received."
+            ),
+            higher_is_better=False,
+        ),
     )
 }
 

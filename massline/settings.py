@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "massline.voices",
     "massline.hotissues",
     "massline.cases",
+    "massline.notifications",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,7 @@ LLM_API_KEY = envsecret("MASSLINE_LLM_API_KEY")
 # Public endpoints: "<count>/<seconds>" per client address.
 PUBLIC_SUBMIT_RATE = os.environ.get("MASSLINE_PUBLIC_SUBMIT_RATE", "5/600")
 PUBLIC_LOOKUP_RATE = os.environ.get("MASSLINE_PUBLIC_LOOKUP_RATE", "20/600")
+PUBLIC_CALLBACK_RATE = os.environ.get("MASSLINE_PUBLIC_CALLBACK_RATE", "10/600")
 # Behind nginx the client address is the last X-Forwarded-For hop added by the proxy.
 TRUSTED_PROXIES = envint("MASSLINE_TRUSTED_PROXIES", 0)
 
@@ -201,9 +203,31 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Notifications (email and SMS). Email goes by SMTP once a mail server is named.
+SITE_URL = os.environ.get("MASSLINE_SITE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = os.environ.get("MASSLINE_EMAIL_HOST", "")
+EMAIL_PORT = envint("MASSLINE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("MASSLINE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("MASSLINE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("MASSLINE_EMAIL_STARTTLS")
+EMAIL_USE_SSL = envbool("MASSLINE_EMAIL_SSL")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("MASSLINE_EMAIL_FROM", "massline@localhost")
 EMAIL_BACKEND = os.environ.get(
-    "MASSLINE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "MASSLINE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
 )
+SMS_GATEWAY = os.environ.get("MASSLINE_SMS_GATEWAY", "massline.notifications.channels.LogGateway")
+SMS_URL = os.environ.get("MASSLINE_SMS_URL", "")
+SMS_API_KEY = envsecret("MASSLINE_SMS_API_KEY", "")
+# Seconds to wait before each retry of a message that failed; given up after the last.
+NOTIFY_RETRY_AFTER = [
+    int(s) for s in os.environ.get("MASSLINE_NOTIFY_RETRY", "60,300,1800").split(",") if s
+]
+# Cases: how often reminders are sent and overdue cases flagged, in seconds.
+DEADLINES_EVERY = envint("MASSLINE_DEADLINES_EVERY", 900)
 
 LOGGING = {
     "version": 1,

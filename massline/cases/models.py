@@ -631,9 +631,57 @@ class Case(models.Model):
             return None
         return self.reply_by - (now or timezone.now())
 
-    def proposed_department(self) -> Department | None:
-        """The department the routing table names for this case's category and area."""
-        return RoutingRule.propose(self.category, self.area)
+    # ---- deadlines: the department reminded before the reply is due, overdue cases
+    # flagged and the alert raised; run every MASSLINE_DEADLINES_EVERY seconds by
+    # massline.notifications.tasks.check_deadlines (the events tell whom to notify).
+
+    REMIND_SHARE = 0.2  # remind when a fifth of the time given is left…
+    # …or less than one working day, whichever comes first (for longer limits)
+
+    def remind_at(self, start: datetime, calendar: WorkingCalendar) -> datetime:
+        """When the department is reminded of the reply due at ``reply_by``, the time
+        having run from ``start``."""
+        share = self.reply_by - (self.reply_by - start) * self.REMIND_SHARE
+        day_before = calendar.working_day_before(self.reply_by)
+        return min(share, day_before) if day_before > start else share
+
+    @classmethod
+    def check_deadlines(cls, now: datetime | None = None) -> tuple[list["Case"], list["Case"]]:
+        """Remind every case with a department whose reminder is due (once per deadline)
+        and flag every case past its deadline (once). Returns (reminded, flagged)."""
+        now = now or timezone.now()
+        calendar = working_calendar()
+        # The time runs from the last dispatch, escalation or reopening.
+        started = Event.objects.filter(
+            case=models.OuterRef("pk"),
+            kind__in=[Event.Kind.DISPATCHED, Event.Kind.ESCALATED, Event.Kind.REOPENED],
+        ).order_by("-at", "-id")
+        waiting = cls.objects.filter(
+            status=cls.Status.DISPATCHED, reply_by__isnull=False, overdue_at=None
+        ).annotate(started=models.Subquery(started.values("at")[:1]))
+        reminded, flagged = [], []
+        for case in waiting:
+            if case.reply_by <= now:
+                case.flag_overdue(now)
+                flagged.append(case)
+            elif case.reminded_at is None and now >= case.remind_at(case.started, calendar):
+                case.remind(now)
+                reminded.append(case)
+        return reminded, flagged
+
+    @transaction.atomic
+    def remind(self, now: datetime) -> None:
+        """Remind the department that the reply is due soon (催办)."""
+        self.reminded_at = now
+        self.save(update_fields=["reminded_at"])
+        self.log(Event.Kind.REMINDED, at=now, department=self.department)
+
+    @transaction.atomic
+    def flag_overdue(self, now: datetime) -> None:
+        """The reply is past due (超期): flagged once; the alert goes up (see notifications)."""
+        self.overdue_at = now
+        self.save(update_fields=["overdue_at"])
+        self.log(Event.Kind.OVERDUE, at=now, department=self.department)
 
     @classmethod
     def merge_targets(cls, voice: Voice, user, limit: int = 5) -> list["Case"]:

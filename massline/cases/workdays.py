@@ -54,6 +54,14 @@ class WorkingCalendar:
             left -= self.is_working(day)
         return datetime.combine(day, start.timetz())
 
+    def working_day_before(self, moment: datetime) -> datetime:
+        """The same time of day on the working day before ``moment``'s day: from then on,
+        less than one working day is left until ``moment``."""
+        day = moment.date() - timedelta(days=1)
+        while not self.is_working(day):
+            day -= timedelta(days=1)
+        return datetime.combine(day, moment.timetz())
+
     def working_days_between(self, start: date, end: date) -> int:
         """How many working days come after ``start`` up to and including ``end``
         (negative if ``end`` is before ``start``)."""

@@ -1,7 +1,7 @@
 """Personal data at rest: encryption, blind indexes and masking.
 
-Names, phones and addresses are stored AES-256-GCM encrypted (``v1:`` + base64 of
-nonce and ciphertext). To find a caller's earlier voices without decrypting every
+Names, phones, addresses and e-mail addresses are stored AES-256-GCM encrypted (``v1:`` +
+base64 of nonce and ciphertext). To find a caller's earlier voices without decrypting every
 row, a keyed HMAC of the normalised phone (a *blind index*) is stored beside it.
 Lists show masked values; revealing the clear text is a logged action.
 """
@@ -78,6 +78,12 @@ def mask_phone(phone: str) -> str:
 def mask_address(address: str) -> str:
     """Keep the first six characters (district, street), hide the rest."""
     return address[:6] + "****" if len(address) > 6 else ("****" if address else "")
+
+
+def mask_email(email: str) -> str:
+    """wang.xiuying@example.com → w***@example.com: the person recognises it, no one else."""
+    local, at, domain = email.partition("@")
+    return (local[:1] + "***" + at + domain) if email else ""
 
 
 class EncryptedTextField(models.TextField):

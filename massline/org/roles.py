@@ -80,6 +80,10 @@ PERMISSIONS = {
         ),
         *SEE_CASES,
         "cases.view_figures",
+        # what was sent, what failed (and sending it again), the deadline checks
+        "notifications.view_notification",
+        "notifications.change_notification",
+        "notifications.view_deadlinecheck",
     ],
     AUDITOR: [
         "voices.view_voice",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from massline.voices.models import ApiToken, Attachment, ImportBatch, PersonalDataAccess, Voice
 
-PERSONAL = ("name", "phone", "address")
+PERSONAL = ("name", "phone", "address", "email")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -41,12 +41,19 @@ class QuickEntryForm(forms.ModelForm):
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "---------"), *Voice.Kind.choices])
     area = AreaChoiceField(label=_("Area"), required=False)
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=200,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
 
     class Meta:
         model = Voice
         fields = [
             "phone",
             "name",
+            "email",
             "kind",
             "subject",
             "body",
@@ -291,6 +298,13 @@ class PublicVoiceForm(forms.ModelForm):
         ),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=200,
+        required=False,
+        help_text=_("If you give one, the reply and the link to rate it come by email too."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     address = forms.CharField(
         label=_("Your address"),
         max_length=200,
@@ -308,6 +322,7 @@ class PublicVoiceForm(forms.ModelForm):
             "place",
             "name",
             "phone",
+            "email",
             "address",
             "consent_to_publish",
         ]

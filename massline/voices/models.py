@@ -14,6 +14,7 @@ from massline.lib.personal import (
     EncryptedTextField,
     blind_index,
     mask_address,
+    mask_email,
     mask_name,
     mask_phone,
     normalise_phone,
@@ -136,6 +137,8 @@ class Voice(models.Model):
     # The person. Encrypted at rest; see massline.lib.personal.
     name = EncryptedTextField(_("person's name"), blank=True)
     phone = EncryptedTextField(_("phone"), blank=True)
+    # Where the person is told of the reply and asked for their verdict, besides SMS.
+    email = EncryptedTextField(_("email"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
     person_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     consent_to_publish = models.BooleanField(_("agrees to publication"), default=False)
@@ -194,7 +197,7 @@ class Voice(models.Model):
 
     @property
     def anonymous(self) -> bool:
-        return not (self.name or self.phone or self.address)
+        return not (self.name or self.phone or self.address or self.email)
 
     @property
     def masked_name(self) -> str:
@@ -207,6 +210,10 @@ class Voice(models.Model):
     @property
     def masked_address(self) -> str:
         return mask_address(self.address)
+
+    @property
+    def masked_email(self) -> str:
+        return mask_email(self.email)
 
     def phone_ends_with(self, last4: str) -> bool:
         """The status page's check: the last four digits of the phone given at submission."""
@@ -221,7 +228,12 @@ class Voice(models.Model):
         PersonalDataAccess.objects.create(
             user=user, voice=self, action=PersonalDataAccess.Action.REVEAL, purpose=purpose, ip=ip
         )
-        return {"name": self.name, "phone": self.phone, "address": self.address}
+        return {
+            "name": self.name,
+            "phone": self.phone,
+            "address": self.address,
+            "email": self.email,
+        }
 
     def correct_category(self, user, category: Category) -> "CategoryCorrection":
         """Set the right category and keep the correction (it trains the classifier)."""

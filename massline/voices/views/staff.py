@@ -58,8 +58,10 @@ def home(request: HttpRequest) -> HttpResponse:
     for row in by_channel:
         row["label"] = labels.get(row["channel"], row["channel"])
         row["percent"] = round(100 * row["count"] / largest)
-    # Masking needs name and phone decrypted: one page's worth. The address is not shown.
-    rows = voices.select_related("area", "category", "department").defer("body", "address", "extra")
+    # Masking needs name and phone decrypted: one page's worth. Address and email are not shown.
+    rows = voices.select_related("area", "category", "department").defer(
+        "body", "address", "email", "extra"
+    )
     return render(
         request,
         "voices/staff_home.html",

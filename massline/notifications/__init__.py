@@ -1,0 +1,1 @@
+"""Notifications (通知): the person and the staff told of a case's steps by email or SMS."""

@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from zlib import crc32
 
 import numpy as np
 
@@ -177,7 +176,8 @@ def main_points(voice_text: str, tokenizer: Tokenizer | None = None) -> list[Poi
     taken = {w for p in points for w in p.words}
     head = _SENTENCE.match(reading.text)
     head_text = head.group() if head else ""
-    counts = Counter(w for w in reading.tokens if _is_key(w, tokenizer) and w not in taken)
+    counts = Counter(w for w in reading.tokens if w not in taken)
+    counts = Counter({w: n for w, n in counts.items() if _is_key(w, tokenizer)})
     # the subject's words count double (they say what the voice is about), everyday words
     # (管理, 时间) less than rare ones (漏水, 兽医站)
     ranked = sorted(
@@ -411,6 +411,7 @@ BANDS = 8  #: bands of HASHES // BANDS hashes each, for the lookup of candidates
 _random = np.random.default_rng(20201)
 _A = _random.integers(0, 1 << 63, HASHES, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _random.integers(0, 1 << 63, HASHES, dtype=np.uint64)
+_BASE = np.uint64(0x110000)  # one more than the largest code point
 
 
 def _content_length(text: str) -> int:
@@ -427,12 +428,14 @@ def _sketch(text: str) -> np.ndarray:
     """Min-hashes of the character shingles of the reply's first :data:`SKETCHED`
     characters (a template shows there), places and numbers masked."""
     text = _MASK.sub("0", text[:SKETCHED])
-    if len(text) <= SHINGLE:
-        shingles = [text]
-    else:
-        shingles = [text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)]
-    values = np.fromiter((crc32(s.encode()) for s in shingles), np.uint64, len(shingles))
-    return (values[:, None] * _A[None, :] + _B[None, :]).min(axis=0)
+    chars = np.frombuffer(text.encode("utf-32-le"), np.uint32).astype(np.uint64)
+    if len(chars) < SHINGLE:  # a very short reply is one shingle
+        chars = np.concatenate([chars, np.zeros(SHINGLE - len(chars), np.uint64)])
+    # each shingle's characters as one number (modulo 2**64), then hashed HASHES ways
+    shingles = np.zeros(len(chars) - SHINGLE + 1, np.uint64)
+    for i in range(SHINGLE):
+        shingles = shingles * _BASE + chars[i : len(chars) - SHINGLE + 1 + i]
+    return (shingles[:, None] * _A[None, :] + _B[None, :]).min(axis=0)
 
 
 def _bands(sketch: np.ndarray) -> list[tuple[int, bytes]]:
@@ -500,17 +503,14 @@ def specific_content(reply_text: str, history: ReplyHistory | None = None) -> st
     """What a reply says beyond the standard phrases (and, given a history, beyond the
     phrases common to earlier replies: character pairs in more than :data:`COMMON_SHARE`
     of them)."""
-    return _specific(normalise(reply_text), history)
+    plain = _FORMULAS.sub("，", normalise(reply_text))
+    return "".join(_specific_chars(plain, history))
 
 
-def _specific(text: str, history: ReplyHistory | None) -> str:
-    return "".join(_specific_chars(text, history))
-
-
-def _specific_chars(text: str, history: ReplyHistory | None) -> Iterator[str]:
-    """The characters of ``text`` outside the standard phrases and, given a history,
-    inside a character pair not common to earlier replies; "，" for each one left out."""
-    text = _FORMULAS.sub("，", text)
+def _specific_chars(plain: str, history: ReplyHistory | None) -> Iterator[str]:
+    """The characters of a reply without its standard phrases (``plain``) that are, given a
+    history, in a character pair not common to earlier replies; "，" for each one left out."""
+    text = plain
     if history is None or not history.size:
         yield from text
         return
@@ -520,10 +520,11 @@ def _specific_chars(text: str, history: ReplyHistory | None) -> Iterator[str]:
     for run in _PAIR_TEXT.finditer(text):
         yield from "，" * (run.start() - done)
         chars, done = run.group(), run.end()
-        rare = [count(chars[i : i + 2], 0) <= limit for i in range(len(chars) - 1)]
+        before = False  # a character is specific if one of the pairs it is in is not common
         for i, char in enumerate(chars):
-            # a character is specific if one of the pairs it is in is not common
-            yield char if (i and rare[i - 1]) or (i < len(rare) and rare[i]) else "，"
+            after = i + 1 < len(chars) and count(chars[i : i + 2], 0) <= limit
+            yield char if before or after else "，"
+            before = after
     yield from "，" * (len(text) - done)
 
 
@@ -568,7 +569,8 @@ def check_reply(
     if not _content_length(reply):
         return [_warning(EMPTY)]
     warnings = []
-    own = _content_length(_FORMULAS.sub("", reply))
+    plain = _FORMULAS.sub("，", reply)
+    own = _content_length(plain)
     if own < MIN_CHARS:
         warnings.append(_warning(TOO_SHORT))
     missed, share = _missed(main_points(voice_text, tokenizer), reply, tokenizer)
@@ -579,7 +581,7 @@ def check_reply(
     if len(found) + bool(_CITATION.search(text)) < FACTS:
         warnings.append(_warning(NO_FACTS, (k for k in (WHEN, WHO, WHAT, BASIS) if k not in found)))
     warnings.extend(_disposition_warnings(disposition, text, found))
-    specific = (c for c in _specific_chars(reply, history) if _CONTENT.match(c))
+    specific = (c for c in _specific_chars(plain, history) if _CONTENT.match(c))
     if sum(1 for _ in islice(specific, SPECIFIC)) < SPECIFIC:  # long replies: stop early
         warnings.append(_warning(BOILERPLATE))
     if history is not None:

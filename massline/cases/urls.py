@@ -2,7 +2,7 @@
 
 from django.urls import path  # noqa: F401 - each part adds its patterns below
 
-from massline.cases.views import figures, handling, triage
+from massline.cases.views import figures, handling, replies, triage
 
 urlpatterns = [
     path("", handling.workbench, name="case-workbench"),
@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/step/<slug:name>/", handling.step, name="case-step"),
     path("figures/", figures.dashboard, name="cases-figures"),
     path("figures/cases/", figures.figure_cases, name="cases-figures-list"),
+    path("<int:pk>/reply/check/", replies.reply_check, name="case-reply-check"),
+    path("<int:pk>/reply/", replies.reply, name="case-reply"),
+    path("<int:pk>/phone-callback/", replies.phone_callback, name="case-phone-callback"),
 ]

@@ -2,4 +2,8 @@
 
 from django.urls import path  # noqa: F401 - each part adds its patterns below
 
-urlpatterns = []
+from massline.cases.views import callbacks
+
+urlpatterns = [
+    path("callback/<str:token>/", callbacks.callback, name="case-callback"),
+]

@@ -6,11 +6,13 @@ counter, the voice and its attachments in the database.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from massline.cases.views.callbacks import CallbackForm, progress
 from massline.voices.forms import PublicStatusForm, PublicVoiceForm
 from massline.voices.models import Voice
 from massline.voices.ratelimit import rate_limited
@@ -90,4 +92,25 @@ def status(request):
     form = PublicStatusForm(request.POST)
     voice = form.find() if form.is_valid() else None
     context = {"form": form, "voice": voice, "not_found": form.is_valid() and voice is None}
+    if voice is not None:
+        context.update(rate_from_status(request, voice))
     return render(request, "voices/public_status.html", context)
+
+
+def rate_from_status(request, voice: Voice) -> dict:
+    """The case's progress; with the reply waiting for the person's verdict, its form —
+    and the verdict recorded when it was posted (the code and the digits were checked)."""
+    shown = progress(voice)
+    reply = shown.get("to_rate")
+    if reply is None:
+        return shown
+    if "rating" not in request.POST or request.POST.get("reply") != str(reply.pk):
+        return {**shown, "verdict_form": CallbackForm()}
+    verdict_form = CallbackForm(request.POST)
+    if not verdict_form.is_valid():
+        return {**shown, "verdict_form": verdict_form}
+    try:
+        verdict = verdict_form.rate(reply)
+    except ValidationError:  # rated a moment ago, by the link or by phone
+        return progress(voice)
+    return {**progress(voice), "verdict": verdict}

@@ -88,7 +88,8 @@ _PROTECT = re.compile(
     + _LINE
     + r"|\d{4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年)"
 )
-_SPACE = re.compile(r"(?:&nbsp;|[\s\u3000\xa0\u200b\ufeff])+")
+# The lookahead fails at once where no padding starts (almost everywhere).
+_SPACE = re.compile(r"(?=[&\s\u3000\xa0\u200b\ufeff])(?:&nbsp;|[\s\u3000\xa0\u200b\ufeff])+")
 _TIGHT = rf"[{CJK}，。、；：！？“”（）,;:!?()]"  # no space is wanted next to these
 _CJK_SPACE = re.compile(rf"(?<={_TIGHT}) | (?={_TIGHT})")
 
@@ -157,7 +158,8 @@ def normalise(text: str) -> str:
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     text = _SPACE.sub(" ", text).strip()
-    text = _CJK_SPACE.sub("", text)
+    if " " in text:
+        text = _CJK_SPACE.sub("", text)
     return _strip_formulas(text)
 
 
@@ -256,26 +258,40 @@ class Tokenizer:
     def words(self, text: str) -> list[str]:
         """Segment already normalised ``text``, place names glued, nothing dropped."""
         out: list[str] = []
+        # The word before, glued onto ``out`` once the next word can no longer change it
+        # (one pass over the words, not one to segment and one to glue).
+        last = ""
+        is_common = self.is_common
         for i, part in enumerate(_PROTECT.split(text)):
-            if i % 2:
-                out.append(part)
-            elif part:
-                for word in self._jieba.cut(part, True):
-                    if word[0] in _SPLIT_FIRST and out:  # most words are taken as they are
-                        if word[0] == "道" and out[-1].endswith("街"):
-                            out[-1] += "道"  # 秀水街 道: jieba cuts 街道 in two
-                            word = word[1:]
-                        elif (
-                            word[0] in _ONE_CHAR_SUFFIXES
-                            and _is_name_part(out[-1])
-                            and not self.is_word(word)
-                        ):
-                            # 五一 桥来, 开元 路到: jieba's guess across a name's end
-                            out[-1] += word[0]
-                            word = word[1:]
-                    if word:
-                        out.append(word)
-        return _glue_names(out, self.is_common)
+            if i % 2:  # an area code, a line, a date: whole
+                if last:
+                    _glue_name(out, last, is_common)
+                last = part
+                continue
+            for word in self._jieba.cut(part, True) if part else ():
+                if word[0] in _SPLIT_FIRST and last:  # most words are taken as they are
+                    if word[0] == "道" and last.endswith("街"):
+                        last += "道"  # 秀水街 道: jieba cuts 街道 in two
+                        word = word[1:]
+                    elif (
+                        word[0] in _ONE_CHAR_SUFFIXES
+                        and _NAME_PART[last]
+                        and not self.is_word(word)
+                    ):
+                        # 五一 桥来, 开元 路到: jieba's guess across a name's end
+                        last += word[0]
+                        word = word[1:]
+                    if not word:
+                        continue
+                if last:
+                    if last[-1] in _GLUE_ENDS:
+                        _glue_name(out, last, is_common)
+                    else:  # most words: nothing to glue
+                        out.append(last)
+                last = word
+        if last:
+            _glue_name(out, last, is_common)
+        return out
 
     def tokens(self, text: str) -> list[str]:
         """Normalise and segment ``text``; stop words, spaces and punctuation dropped."""
@@ -308,54 +324,52 @@ MEMO_WORDS = 500_000
 _CONTENT = WordMemo(lambda word: word not in stopwords() and not _is_punct(word))
 
 
-def _glue_names(words: list[str], is_common: Callable[[str], bool]) -> list[str]:
-    """Glue a place suffix to the name before it: 杜鹃 文苑 小区 → 杜鹃文苑小区.
+def _glue_name(out: list[str], word: str, is_common: Callable[[str], bool]) -> None:
+    """Append ``word`` to the words before it, ``out``, gluing a place suffix to the name
+    before it: 杜鹃 文苑 小区 → 杜鹃文苑小区.
 
     Up to two name words join, never a stop word, a verb, a number or an area ("A3区"),
     so that "我们小区" and "A3区小区" stay apart. Company names are longer and made of
     trade words (隆兴 房地产 开发 有限公司): up to four words join, any but a verb first.
     """
-    out: list[str] = []
-    for word in words:
-        if word[-1] not in _GLUE_ENDS:  # most words: nothing to glue
-            out.append(word)
-            continue
-        if word[-1] == "期" and (
-            PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1]))
-        ):
-            word = _glue_phase(out, word)
-        suffix = suffix_of(word)
-        # a bare suffix, a common word ending in one, (东湖) 实验学校, (翠湖) 农贸市场, or a
-        # village name cut in two: (孔家) 沟村
-        if suffix and (
-            word == suffix
-            or (len(suffix) > 1 and is_common(word))
-            or (len(word) == 2 and SUFFIX_KIND[suffix] == "village")
-        ):
-            company = suffix.endswith(("公司", "集团"))
-            parts, chars = (4, 10) if company else (2, 6)
-            name: list[str] = []
-            while (
-                out
-                and len(name) < parts
-                and _is_name_part(out[-1], loose=company)
-                and _more_specific(suffix, out[-1])
-                and len(out[-1]) + sum(map(len, name)) <= chars
-            ):
-                name.insert(0, out.pop())
-            while name and not _is_name_part(name[0]):  # "投诉 物业 公司": 投诉 is no name
-                out.append(name.pop(0))
-            if name and len(name[0]) > 2 and name[0][0] in _NOT_A_NAME:
-                out.append(name[0][0])  # jieba guessed a word across a verb: 走潇楚 南路
-                name[0] = name[0][1:]
-            while name and name[0][0] in NEVER_FIRST:  # 我住 云栖 雅苑, 穿长 永 高速
-                out.append(name[0][0])
-                name[0] = name[0][1:]
-                if not name[0]:
-                    name.pop(0)
-            word = "".join(name) + word
+    if word[-1] not in _GLUE_ENDS:
         out.append(word)
-    return out
+        return
+    if word[-1] == "期" and (
+        PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1]))
+    ):
+        word = _glue_phase(out, word)
+    suffix = suffix_of(word)
+    # a bare suffix, a common word ending in one, (东湖) 实验学校, (翠湖) 农贸市场, or a
+    # village name cut in two: (孔家) 沟村
+    if suffix and (
+        word == suffix
+        or (len(suffix) > 1 and is_common(word))
+        or (len(word) == 2 and SUFFIX_KIND[suffix] == "village")
+    ):
+        company = suffix.endswith(("公司", "集团"))
+        parts, chars = (4, 10) if company else (2, 6)
+        name: list[str] = []
+        while (
+            out
+            and len(name) < parts
+            and _is_name_part(out[-1], loose=company)
+            and _more_specific(suffix, out[-1])
+            and len(out[-1]) + sum(map(len, name)) <= chars
+        ):
+            name.insert(0, out.pop())
+        while name and not _is_name_part(name[0]):  # "投诉 物业 公司": 投诉 is no name
+            out.append(name.pop(0))
+        if name and len(name[0]) > 2 and name[0][0] in _NOT_A_NAME:
+            out.append(name[0][0])  # jieba guessed a word across a verb: 走潇楚 南路
+            name[0] = name[0][1:]
+        while name and name[0][0] in NEVER_FIRST:  # 我住 云栖 雅苑, 穿长 永 高速
+            out.append(name[0][0])
+            name[0] = name[0][1:]
+            if not name[0]:
+                name.pop(0)
+        word = "".join(name) + word
+    out.append(word)
 
 
 def _glue_phase(out: list[str], word: str) -> str:

@@ -1,11 +1,12 @@
 """The classifier's category suggestion, with its confidence, for voices being triaged.
 
-Fitting the classifier takes seconds (about 2 s on 2,000 voices, 6 s on 10,000: see
-``bench/triage_suggestions.py``), far too slow for a request. So the task
+Fitting the classifier takes seconds (2–5 s on 2,000 voices, 6–23 s on 10,000 on a shared
+2-core machine: ``bench/triage_suggestions.py``), far too slow for a request. So the task
 :func:`fit_classifier` fits it on the newest labelled voices and stores it
-(:class:`~massline.cases.models.FittedClassifier`); each process keeps the newest one it
-has loaded (about 30 ms to load) and asks for a new fit when there is none or it is older
-than :data:`REFIT_AFTER`, so corrections made at triage count within hours.
+(:class:`~massline.cases.models.FittedClassifier`, 2–3 MB); each process keeps the newest
+one it has loaded (40–75 ms to load; a page of 20 suggestions then takes 10–25 ms) and
+asks for a new fit when there is none or it is older than :data:`REFIT_AFTER`, so
+corrections made at triage count within hours.
 """
 
 import pickle

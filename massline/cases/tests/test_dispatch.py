@@ -227,3 +227,13 @@ def test_batch_contact_records_all_the_selected_cases_or_none(client, people, ci
     assert Case.objects.exclude(contacted_at=None).count() == 2
     response = handler.post("/staff/cases/contact/", {"note": "电话"}, follow=True)
     assert "Tick the cases first." in response.content.decode()
+
+
+def test_the_workbench_speaks_chinese(people, city):
+    from django.test import Client
+
+    make_cases(people, city, 1)
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(people["housing_handler"])
+    page = chinese.get("/staff/cases/").content.decode()
+    assert "答复期限" in page and "剩余" in page and "办理中" in page

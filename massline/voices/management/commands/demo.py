@@ -18,6 +18,7 @@ from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from massline.cases.demo import create_demo_cases, delete_demo_cases
 from massline.cases.routing import routing_from_departments
 from massline.hotissues.finding import recompute
 from massline.hotissues.models import HotIssue, IssueAction
@@ -91,6 +92,9 @@ class Command(BaseCommand):
         routing_from_departments()  # a routing table for dispatch
         self.create_accounts(city, areas, departments)
         self.create_voices(city, count, seed, areas, categories, departments, verbosity)
+        staff = {u.username: u for u in User.objects.filter(username__in=["operator", "leader"])}
+        demo_voices = Voice.objects.filter(source=SOURCE)
+        create_demo_cases(demo_voices, staff["operator"], staff["leader"], seed)
 
     def create_areas(self, city: City) -> dict[str, Area]:
         areas: dict[str, Area] = {}
@@ -155,7 +159,6 @@ class Command(BaseCommand):
     def create_voices(self, city, count, seed, areas, categories, departments, verbosity) -> None:
         # The year up to yesterday: the newest voices are still being handled.
         start = timezone.localdate() - timedelta(days=365)
-        now = timezone.now()
         rng = random.Random(seed)
         batch = []
         progress = tqdm(
@@ -167,7 +170,6 @@ class Command(BaseCommand):
                     Voice(
                         channel=v.channel,
                         kind=v.kind,
-                        status=_status(rng, now - v.received_at),
                         subject=v.subject,
                         body=v.body,
                         received_at=v.received_at,
@@ -220,6 +222,7 @@ class Command(BaseCommand):
         city_area = Area.objects.filter(code=city.code, name=city.name).first()
         in_city = Q(area__path__startswith=city_area.path) if city_area else Q(pk__in=[])
         try:
+            delete_demo_cases(Voice.objects.filter(Q(source=SOURCE) | in_city))
             PersonalDataAccess.objects.filter(user__in=users).delete()
             IssueAction.objects.filter(user__in=users).delete()
             CategoryCorrection.objects.filter(user__in=users).delete()
@@ -306,23 +309,3 @@ def _name(city: City, code: str | None) -> str:
         return ""
     department = next((d for d in city.departments if d.code == code), None)
     return department.name if department else city.area(code).name
-
-
-def _status(rng: random.Random, age: timedelta) -> str:
-    """A plausible state for a voice this old: new ones open, old ones mostly closed."""
-    shares = next(shares for days, shares in STATUS_BY_AGE if age < timedelta(days=days))
-    r, total = rng.random(), 0.0
-    for status, share in zip(Voice.Status.values, shares, strict=True):
-        total += share
-        if r < total:
-            return status
-    return Voice.Status.CLOSED
-
-
-# (younger than this many days, shares of received / in progress / replied / closed)
-STATUS_BY_AGE = [
-    (3, (0.7, 0.3, 0.0, 0.0)),
-    (15, (0.2, 0.5, 0.2, 0.1)),
-    (60, (0.0, 0.1, 0.3, 0.6)),
-    (10**6, (0.0, 0.02, 0.08, 0.9)),
-]

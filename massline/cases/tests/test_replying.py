@@ -178,3 +178,18 @@ def test_a_phone_callback_on_a_case_not_waiting_for_one_is_refused(client, case,
     response = client.post(url, {"rating": "satisfied", "solved": "yes"})
     assert response.status_code == 422
     assert not Callback.objects.exists()
+
+
+def test_the_case_page_offers_the_reply_form_to_the_department_and_the_callback_to_operators(
+    client, case, people
+):
+    page = reverse("case-detail", args=[case.pk])
+    client.force_login(people["housing_handler"])
+    assert "Reply to the person" in client.get(page).content.decode()
+    client.force_login(people["operator"])
+    text = client.get(page).content.decode()
+    assert "Reply to the person" not in text and "Record a phone callback" not in text
+    case.reply(people["housing_handler"], "resolved", GOOD_REPLY)
+    text = client.get(page).content.decode()
+    assert "Record a phone callback" in text and GOOD_REPLY in text
+    assert "Waiting for the person's verdict." in text

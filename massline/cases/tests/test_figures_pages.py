@@ -79,6 +79,9 @@ def test_every_count_links_to_the_cases_behind_it(client, people, cases):
     met = re.search(r'class="figure-value" href="([^"]+)"', block).group(1).replace("&amp;", "&")
     listed = client.get(met).content.decode()
     assert "happy" in listed and "unhappy" not in listed and "waiting" not in listed
+    happy = reverse("case-detail", args=[cases["happy"].pk])
+    assert f'href="{happy}"' in listed
+    assert client.get(happy).status_code == 200
     missed = client.get(met.replace("part=met", "part=missed")).content.decode()
     assert "unhappy" in missed and "waiting" not in missed
     phone = client.get(met.replace("part=met", "part=missed") + "&via=phone").content.decode()

@@ -117,7 +117,9 @@ def test_the_alerts_go_to_the_department_and_up_to_supervisor_owner_and_area_lea
         "housing_handler@example.gov.cn",
         "leader@example.gov.cn",
     ]
-    assert all("Overdue" in n.subject for n in Notification.objects.all())
+    # written in the office's language, whoever's request or task caused them
+    assert all(n.subject.startswith("超期") for n in Notification.objects.all())
+    assert all(case.voice.tracking_code in n.subject for n in Notification.objects.all())
 
 
 def test_each_dispatch_keeps_one_periodic_check_waiting_and_each_run_queues_the_next(

@@ -390,7 +390,10 @@ def _fields(model):
 def _insert(model, rows: list[dict]) -> None:
     """``INSERT`` ``rows`` (values by column attribute name; missing ones take the field's
     default) with ``executemany``: bulk_create would build a model instance per row."""
-    fields = _fields(model)
+    if not rows:
+        return
+    # Rows without an id get one from the database (a sequence on PostgreSQL).
+    fields = [f for f in _fields(model) if not f.primary_key or f.attname in rows[0]]
     adapt = {}
     for f in fields:
         kind = f.get_internal_type()

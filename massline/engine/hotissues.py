@@ -399,7 +399,7 @@ class Concentrator:
         merged: set[int] = set()
         for cluster in grown:
             home = family[cluster.anchor]
-            top = [(home, t) for t, _ in Counter(cluster.weights).most_common(5)]
+            top = [(home, t) for t in _strongest(cluster.weights, 5)]
             into = None
             seen: set[int] = set()
             for key in top:
@@ -656,9 +656,8 @@ def busiest_week(per_day: Sequence[int]) -> int:
 def daily(days: Sequence[date]) -> list[tuple[date, int]]:
     """Voices per day from the first day to the last, quiet days included."""
     counts = Counter(days)
-    first = min(days)
-    span = (max(days) - first).days + 1
-    return [(day, counts.get(day, 0)) for day in (first + timedelta(i) for i in range(span))]
+    every = list(map(date.fromordinal, range(min(days).toordinal(), max(days).toordinal() + 1)))
+    return list(zip(every, map(counts.get, every, repeat(0)), strict=True))
 
 
 def describe(
@@ -726,7 +725,7 @@ def describe(
 def _keywords(weights: dict[str, float], n: int = 5) -> list[str]:
     """The issue's strongest words, none a part of a stronger one (拖欠工资, not also 工资)."""
     chosen: list[str] = []
-    for term, _ in Counter(weights).most_common(3 * n):
+    for term in _strongest(weights, 3 * n):
         if not any(term in other or other in term for other in chosen):
             chosen.append(term)
         if len(chosen) == n:
@@ -764,7 +763,7 @@ def _why(people, voices, trend, burst, endorsements, severity, members) -> str:
 
 def _summary(cluster: Cluster, typical: Sequence[Reading]) -> str:
     """Two sentences from the most typical voices that carry the most of the issue's words."""
-    words = Counter(cluster.weights).most_common(15)
+    words = _strongest(cluster.weights, 15).items()
     seen: set[str] = set()
     best: list[tuple[float, str]] = []
     for m in typical:
@@ -774,7 +773,7 @@ def _summary(cluster: Cluster, typical: Sequence[Reading]) -> str:
             if len(sentence) < 6 or sentence in seen:
                 continue
             seen.add(sentence)
-            best.append((sum(w for t, w in words if t in sentence), sentence))
+            best.append((sum([w for t, w in words if t in sentence]), sentence))
     best.sort(key=lambda pair: -pair[0])
     chosen: list[tuple[set[str], str]] = []
     for _, sentence in best:

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from massline.cases.models import Case, RoutingRule
+from massline.voices.models import Voice
 
 pytestmark = pytest.mark.browser
 
@@ -66,7 +67,7 @@ def test_a_voice_goes_the_whole_way_and_the_figures_follow(
     with page.expect_navigation():
         page.get_by_role("button", name="Send").click()
     code = page.locator("#tracking-code").inner_text().strip()
-    voice = Case._meta.get_field("voice").related_model.objects.get(tracking_code=code)
+    voice = Voice.objects.get(tracking_code=code)
     voice.category = city["property"]  # what an operator's correction would give
     voice.save(update_fields=["category"])
 

@@ -14,9 +14,11 @@ and the kind of voice from the words people use, with no model to train:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from massline.engine.text import (
     CJK,
@@ -24,7 +26,6 @@ from massline.engine.text import (
     LINE,
     NEVER_FIRST,
     PHASE,
-    SUFFIX_ENDS,
     SUFFIX_KIND,
     Tokenizer,
     content_words,
@@ -124,39 +125,27 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
     says what the voice is about) beats one further on; then the more specific kind wins,
     then the first mentioned.
     """
+    ranks = tokenizer.memo(_place_ranks)
+    candidates = [position for position, word in enumerate(words) if ranks[word]]
+    if not candidates:
+        return None, "", ()
+    # The opening: the words before the first sentence end, within _HEAD characters
+    head_end = bisect_right(list(accumulate(map(len, words))), _HEAD)
+    for end in _SENTENCE_END:
+        if end in words[:head_end]:
+            head_end = words.index(end, 0, head_end)
     found: list[tuple[bool, bool, int, int, str]] = []
-    offset, head, named = 0, True, False
-    for position, word in enumerate(words):
-        offset += len(word)
-        head = head and offset <= _HEAD and word not in _SENTENCE_END
+    named = False
+    for position in candidates:
+        head = position < head_end
         if named and not head:
             break  # a named place in the opening beats any further on
-        last = word[-1]  # most words end in no place's last character: checked first
-        if word in tokenizer.places:
-            rank = -1
-        elif (
-            last in SUFFIX_ENDS
-            and (suffix := suffix_of(word))
-            and (
-                (len(word) > len(suffix) and not tokenizer.is_common(word))
-                # (东湖区) 妇幼保健院, (A3区) 人民医院: the area is its name
-                or (
-                    SUFFIX_KIND[suffix] == "institution"
-                    and position
-                    and _AREA.match(words[position - 1])
-                )
-            )
-        ):
-            rank = KIND_RANK[SUFFIX_KIND[suffix]]
-        elif last == "期" and len(word) > 3 and PHASE.search(word):
-            rank = KIND_RANK["compound"]  # 东方水岸明珠6期
-        elif last == "中" and _SCHOOL_SHORT.fullmatch(word):
-            rank = KIND_RANK["institution"]  # (K9县) 二中
-        elif last in _LINE_ENDS and LINE.fullmatch(word):
-            rank = KIND_RANK["road"]
-        elif last in _AREA_ENDS and _AREA.match(word):
-            rank = _AREA_RANK
-        else:
+        word = words[position]
+        rank, after_area = ranks[word]
+        # (东湖区) 妇幼保健院, (A3区) 人民医院: the area is its name
+        if after_area != rank and position and _AREA.match(words[position - 1]):
+            rank = after_area
+        if rank is None:
             continue
         found.append((rank == _AREA_RANK, not head, rank, position, word))
         named = named or (head and rank != _AREA_RANK)
@@ -178,6 +167,31 @@ def _place(words: list[str], tokenizer: Tokenizer) -> tuple[str | None, str, tup
         )
     )[:3]
     return place, before, also
+
+
+def _place_ranks(word: str, tokenizer: Tokenizer) -> tuple[int | None, int | None] | None:
+    """How specific a place ``word`` names (:data:`KIND_RANK`; -1 for a learned name,
+    :data:`_AREA_RANK` for an area), on its own and after an area; None if neither."""
+    if word in tokenizer.places:
+        return -1, -1
+    last = word[-1]
+    suffix = suffix_of(word)
+    if suffix and len(word) > len(suffix) and not tokenizer.is_common(word):
+        rank = KIND_RANK[SUFFIX_KIND[suffix]]
+        return rank, rank
+    if last == "期" and len(word) > 3 and PHASE.search(word):
+        rank = KIND_RANK["compound"]  # 东方水岸明珠6期
+    elif last == "中" and _SCHOOL_SHORT.fullmatch(word):
+        rank = KIND_RANK["institution"]  # (K9县) 二中
+    elif last in _LINE_ENDS and LINE.fullmatch(word):
+        rank = KIND_RANK["road"]
+    elif last in _AREA_ENDS and _AREA.match(word):
+        rank = _AREA_RANK
+    else:
+        rank = None
+    institution = suffix is not None and SUFFIX_KIND[suffix] == "institution"
+    after_area = KIND_RANK["institution"] if institution else rank
+    return None if rank is None and after_area is None else (rank, after_area)
 
 
 def _best(found, words: list[str], tokenizer: Tokenizer) -> tuple[str, str]:
@@ -232,10 +246,7 @@ def is_generic(word: str, tokenizer: Tokenizer | None = None) -> bool:
     中 医院, 家庄 村), not a name of its own (云栖 雅苑, 春晓 公寓 are names: a 春晓 is
     rare enough)."""
     tokenizer = tokenizer or default_tokenizer()
-    known = tokenizer.generic.get(word)  # the same names come again and again
-    if known is None:
-        known = tokenizer.generic[word] = _is_generic(word, tokenizer)
-    return known
+    return tokenizer.memo(_is_generic)[word]  # the same names come again and again
 
 
 def _is_generic(word: str, tokenizer: Tokenizer) -> bool:

@@ -210,8 +210,7 @@ class Tokenizer:
         self._jieba = rjieba.Jieba()
         self._added: dict[str, int] = {}
         self.places: set[str] = set()
-        #: Whether each place name seen is generic (massline.engine.places.is_generic)
-        self.generic: dict[str, bool] = {}
+        self._memos: dict[Callable, WordMemo] = {}
         for suffix in SUFFIX_KIND:  # cut off whole, so it can be glued to its name
             if len(suffix) > 1 and not self.is_word(suffix):
                 self._add(suffix)
@@ -230,7 +229,15 @@ class Tokenizer:
             if word and word not in self.places:
                 self.places.add(word)
                 self._add(word, 2000)
-        self.generic.clear()  # a learned name is no generic one
+        self._memos.clear()  # a learned name is no generic one, and a place
+
+    def memo(self, decide: Callable[[str, Tokenizer], object]) -> WordMemo:
+        """What ``decide(word, self)`` says of each word, asked once per distinct word and
+        forgotten when words are added (decisions that depend on the learned names)."""
+        memo = self._memos.get(decide)
+        if memo is None:
+            memo = self._memos[decide] = WordMemo(lambda word: decide(word, self))
+        return memo
 
     def is_word(self, word: str, min_freq: int = 1) -> bool:
         """Whether ``word`` is in the dictionary at least ``min_freq`` times."""
@@ -261,7 +268,7 @@ class Tokenizer:
         # The word before, glued onto ``out`` once the next word can no longer change it
         # (one pass over the words, not one to segment and one to glue).
         last = ""
-        is_common = self.is_common
+        is_common, glues = self.is_common, self.memo(_takes_name)
         for i, part in enumerate(_PROTECT.split(text)):
             if i % 2:  # an area code, a line, a date: whole
                 if last:
@@ -284,7 +291,7 @@ class Tokenizer:
                     if not word:
                         continue
                 if last:
-                    if last[-1] in _GLUE_ENDS:
+                    if last[-1] in _GLUE_ENDS and (last[-1] == "期" or glues[last]):
                         _glue_name(out, last, is_common)
                     else:  # most words: nothing to glue
                         out.append(last)
@@ -339,14 +346,7 @@ def _glue_name(out: list[str], word: str, is_common: Callable[[str], bool]) -> N
         PHASE.fullmatch(word) or (word == "期" and out and _PHASE_NUMBER.fullmatch(out[-1]))
     ):
         word = _glue_phase(out, word)
-    suffix = suffix_of(word)
-    # a bare suffix, a common word ending in one, (东湖) 实验学校, (翠湖) 农贸市场, or a
-    # village name cut in two: (孔家) 沟村
-    if suffix and (
-        word == suffix
-        or (len(suffix) > 1 and is_common(word))
-        or (len(word) == 2 and SUFFIX_KIND[suffix] == "village")
-    ):
+    if suffix := _name_suffix(word, is_common):
         company = suffix.endswith(("公司", "集团"))
         parts, chars = (4, 10) if company else (2, 6)
         name: list[str] = []
@@ -370,6 +370,24 @@ def _glue_name(out: list[str], word: str, is_common: Callable[[str], bool]) -> N
                 name.pop(0)
         word = "".join(name) + word
     out.append(word)
+
+
+def _name_suffix(word: str, is_common: Callable[[str], bool]) -> str | None:
+    """The place suffix of ``word`` if a name can stand before it: a bare suffix, a common
+    word ending in one, (东湖) 实验学校, (翠湖) 农贸市场, or a village name cut in two:
+    (孔家) 沟村."""
+    suffix = suffix_of(word)
+    if suffix and (
+        word == suffix
+        or (len(suffix) > 1 and is_common(word))
+        or (len(word) == 2 and SUFFIX_KIND[suffix] == "village")
+    ):
+        return suffix
+    return None
+
+
+def _takes_name(word: str, tokenizer: Tokenizer) -> bool:
+    return _name_suffix(word, tokenizer.is_common) is not None
 
 
 def _glue_phase(out: list[str], word: str) -> str:

@@ -26,6 +26,7 @@ from massline.engine.text import (
     LINE,
     NEVER_FIRST,
     PHASE,
+    SUFFIX_ENDS,
     SUFFIX_KIND,
     Tokenizer,
     content_words,
@@ -175,6 +176,8 @@ def _place_ranks(word: str, tokenizer: Tokenizer) -> tuple[int | None, int | Non
     if word in tokenizer.places:
         return -1, -1
     last = word[-1]
+    if last not in _PLACE_ENDS:  # most words
+        return None
     suffix = suffix_of(word)
     if suffix and len(word) > len(suffix) and not tokenizer.is_common(word):
         rank = KIND_RANK[SUFFIX_KIND[suffix]]
@@ -237,6 +240,7 @@ def _qualified(words: list[str], position: int, tokenizer: Tokenizer) -> str:
 
 _AREA_ENDS = frozenset("省市区县")
 _LINE_ENDS = frozenset("线路车交士")
+_PLACE_ENDS = SUFFIX_ENDS | _AREA_ENDS | _LINE_ENDS | {"期", "中"}
 _AREA_REACH = 8  # words
 _SPOTS = {-1} | {KIND_RANK[kind] for kind in ("compound", "institution", "village")}
 

@@ -22,7 +22,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 
 import rjieba
@@ -236,7 +236,7 @@ class Tokenizer:
         forgotten when words are added (decisions that depend on the learned names)."""
         memo = self._memos.get(decide)
         if memo is None:
-            memo = self._memos[decide] = WordMemo(lambda word: decide(word, self))
+            memo = self._memos[decide] = WordMemo(partial(decide, tokenizer=self))
         return memo
 
     def is_word(self, word: str, min_freq: int = 1) -> bool:

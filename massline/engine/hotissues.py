@@ -1058,11 +1058,12 @@ def read_all(
         fields = _read_chunk(texts, tokenizer, progress)
     else:
         step = max(200, min(2000, len(texts) // (4 * workers) + 1))  # even shares, few trips
-        chunks = [texts[i : i + step] for i in range(0, len(texts), step)]
-        words = sorted(tokenizer.places) if tokenizer else []
+        shares = [(i, i + step) for i in range(0, len(texts), step)]
         fields = []
-        with get_context("fork").Pool(workers, _start_worker, (words,)) as pool:
-            for chunk in pool.imap(_read_in_worker, chunks):
+        # Forked workers have the texts and the tokenizer already: only where each share
+        # starts and ends is sent to them
+        with get_context("fork").Pool(workers, _start_worker, (texts, tokenizer)) as pool:
+            for chunk in pool.imap(_read_in_worker, shares):
                 fields.extend(chunk)
                 if progress:
                     progress(len(fields))
@@ -1078,13 +1079,15 @@ def _read_chunk(texts, tokenizer, progress=None) -> list[tuple]:
     return out
 
 
+_worker_texts: Sequence[str] = ()
 _worker_tokenizer: Tokenizer | None = None
 
 
-def _start_worker(words: list[str]) -> None:
-    global _worker_tokenizer
-    _worker_tokenizer = Tokenizer(words) if words else None
+def _start_worker(texts: Sequence[str], tokenizer: Tokenizer | None) -> None:
+    global _worker_texts, _worker_tokenizer
+    _worker_texts, _worker_tokenizer = texts, tokenizer
 
 
-def _read_in_worker(texts: list[str]) -> list[tuple]:
-    return _read_chunk(texts, _worker_tokenizer)
+def _read_in_worker(share: tuple[int, int]) -> list[tuple]:
+    start, end = share
+    return _read_chunk(_worker_texts[start:end], _worker_tokenizer)

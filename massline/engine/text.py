@@ -83,7 +83,7 @@ LINE = re.compile(_LINE)
 # Area codes, ordinals, lines and dates are cut by jieba into pieces ("A", "市", "2019",
 # "年"): kept whole.
 _PROTECT = re.compile(
-    r"(?=[A-Z\d第地])"  # where none can start (most places), fail at once
+    r"(?=[A-Z\d第地])"  # fails at once where none can start (almost everywhere)
     r"([A-Z]\d*[省市区县](?:[A-Z]\d*[区县镇])?|第\d+|"
     + _LINE
     + r"|\d{4}年\d{1,2}月(?:\d{1,2}[日号])?|\d{1,2}月\d{1,2}[日号]|\d{4}年)"
@@ -229,7 +229,7 @@ class Tokenizer:
             if word and word not in self.places:
                 self.places.add(word)
                 self._add(word, 2000)
-        self._memos.clear()  # a learned name is no generic one, and a place
+        self._memos.clear()  # a learned name is a place, and no generic one
 
     def memo(self, decide: Callable[[str, Tokenizer], object]) -> WordMemo:
         """What ``decide(word, self)`` says of each word, asked once per distinct word and

@@ -71,6 +71,15 @@ def test_a_learned_name_is_found_whole():
     assert extract_place(text, Tokenizer(["蓝溪郡"])) == "蓝溪郡"
 
 
+def test_a_name_learned_after_reading_is_found_from_then_on():
+    # what the tokenizer decided of each word it read is forgotten when it learns a name
+    tokenizer = Tokenizer()
+    text = "投诉碧桂园门口垃圾堆积无人清理"  # 碧桂园: one word before, but no place
+    assert extract_place(text, tokenizer) is None
+    tokenizer.add_words(["碧桂园"])
+    assert extract_place(text, tokenizer) == "碧桂园"
+
+
 def test_the_affected_group_is_named_in_its_usual_word():
     assert extract_group("小区业主们多次找物业都没用，业主很无奈") == "业主"
     assert extract_group("公司拖欠员工三个月工资") == "职工"

@@ -4,13 +4,9 @@ from django.db import migrations
 
 
 def add_published(apps, schema_editor):
-    from massline.cases.workdays import published_official_days
+    from massline.cases.starting import add_official_days
 
-    OfficialDay = apps.get_model("cases", "OfficialDay")
-    OfficialDay.objects.bulk_create(
-        [OfficialDay(date=d, working=w, holiday=h) for d, w, h in published_official_days()],
-        ignore_conflicts=True,  # an administrator may have entered some already
-    )
+    add_official_days(apps.get_model("cases", "OfficialDay"))
 
 
 class Migration(migrations.Migration):

@@ -14,9 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from massline.cases.models import Case, Reply
 from massline.notifications.models import Notification
 
-# The worker closes the database connection: these tests commit for real (and get the
-# time limits and holidays the migrations wrote back after each flush).
-WORKER = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker closes the database connection: these tests commit for real (the time
+# limits and holidays come back after each flush, see massline.cases.starting).
+WORKER = pytest.mark.django_db(transaction=True)
 GOOD_REPLY = (
     "关于望江花园3栋电梯长期故障的问题，江北区住建局于3月5日派维保单位检修人员到现场，"
     "更换了电梯主板和曳引钢丝绳，经市特种设备检验所3月8日复检合格，电梯已恢复运行。"

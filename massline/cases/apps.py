@@ -1,7 +1,28 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "massline.cases"
     verbose_name = _("Cases")
+
+    def ready(self) -> None:
+        from massline.cases.models import FigureMonth
+        from massline.cases.starting import fill_empty
+        from massline.voices.models import Voice, voices_written
+
+        # Time limits and holidays come back into emptied tables (after a test's flush).
+        post_migrate.connect(fill_empty, sender=self, dispatch_uid="cases-starting-values")
+
+        # The kept counts of a month of figures are out of date when one of its voices
+        # changed (a case's own changes are marked by Case.save). Deleting is not followed:
+        # after deleting cases or voices, run `massline count_figures`.
+        def voice_changed(sender, instance, **kwargs):
+            FigureMonth.changed([instance.received_at])
+
+        def voices_changed(sender, moments, **kwargs):
+            FigureMonth.changed(moments)
+
+        post_save.connect(voice_changed, sender=Voice, dispatch_uid="figures-voice-saved")
+        voices_written.connect(voices_changed, dispatch_uid="figures-voices-written")

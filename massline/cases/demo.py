@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from massline.cases import figures
 from massline.cases.models import Callback, Case, Event, Reply, TimeLimit, Urgency, working_calendar
 from massline.org import roles
 from massline.org.models import Department, Staff
@@ -118,6 +119,7 @@ def create_demo_cases(voices: QuerySet[Voice], operator: User, leader: User, see
     stories = [story for row in rows.iterator(chunk_size=5000) if (story := simulation.run(*row))]
     _write(stories)
     _set_voice_statuses(voices)
+    figures.count_all()  # bulk inserts tell no month of figures that it changed
     return len(stories)
 
 
@@ -224,6 +226,7 @@ class _Simulation:
                 )
                 if contacted < now:
                     case.contacted_at = contacted
+                    case.contacted_in_time = contacted <= case.respond_by
                     self.event(
                         story,
                         Event.Kind.CONTACTED,
@@ -249,7 +252,9 @@ class _Simulation:
                 return  # still with the department
             reply = self.reply(story, author, subject, replied)
             case.status, case.replied_at = Case.Status.REPLIED, replied
-            case.contacted_at = case.contacted_at or replied
+            case.replied_in_time = replied <= case.reply_by
+            if case.contacted_at is None:
+                case.contacted_at, case.contacted_in_time = replied, replied <= case.respond_by
             rated = self.later(replied, 4, 96)
             if rated > now or rng.random() < 0.03:
                 return  # waiting for the callback
@@ -265,11 +270,16 @@ class _Simulation:
                 "comment": "问题没有解决，希望再来看看。" if unhappy else "",
             }
             story.callbacks.append((callback, len(story.replies) - 1))
+            case.count_callback(callback["via"], rating, solved)
             self.event(
                 story, Event.Kind.RATED, rated, by, data={"rating": rating, "solved": solved}
             )
             if rating == Callback.Rating.DISSATISFIED or not solved:
-                case.status, case.replied_at = Case.Status.DISPATCHED, None
+                case.status, case.replied_at, case.replied_in_time = (
+                    Case.Status.DISPATCHED,
+                    None,
+                    None,
+                )
                 case.reopened += 1
                 self.deadlines(case, rated, kind)
                 self.event(

@@ -13,17 +13,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db import models, transaction
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massline.cases.models import Callback, Case
+from massline.cases.models import Callback, Case, FigureMonth, month_of
 from massline.org.models import Area, Category, Department
 from massline.voices.models import Voice
-
-#: A voice repeats an earlier one of the same person in the same category this recently.
-REPEAT_WITHIN = timedelta(days=30)
 
 #: Cases a figure is about: triaged and taken on (declined and merged voices are not).
 HANDLED = ~Q(status__in=[Case.Status.DECLINED, Case.Status.MERGED])
@@ -103,52 +113,60 @@ FIGURES = {
     )
 }
 
+#: Open cases: waiting for dispatch or with a department.
+OPEN = Q(status__in=[Case.Status.ACCEPTED, Case.Status.DISPATCHED])
+#: Cases whose contact, or reply, was judged by the step that made it (in time or late)…
+JUDGED = {
+    "response": Q(contacted_in_time__isnull=False),
+    "on_time": Q(replied_in_time__isnull=False),
+}
+#: …and open cases still waiting for it after its deadline came (late already).
+DUE: dict[str, Callable[[datetime], Q]] = {
+    "response": lambda now: Q(contacted_at=None, respond_by__lte=now),
+    "on_time": lambda now: Q(replied_at=None, reply_by__lte=now),
+}
+
+#: Cases the person has rated at least once: a rating either closes or reopens a case.
+RATED = Q(status=Case.Status.CLOSED) | Q(reopened__gt=0)
+
 BASES: dict[str, Callable[[datetime], Q]] = {
-    # Cases whose first-contact deadline has come, or that were contacted before it came.
-    "response": lambda now: (
-        Q(respond_by__isnull=False) & (Q(respond_by__lte=now) | Q(contacted_at__isnull=False))
-    ),
-    # Cases whose reply was due by now, or that were replied to before it was due.
-    "on_time": lambda now: (
-        Q(reply_by__isnull=False) & (Q(reply_by__lte=now) | Q(replied_at__isnull=False))
-    ),
+    # Cases whose first contact was judged (against the contact deadline in force when it
+    # came), or not contacted while their contact deadline has come.
+    "response": lambda now: JUDGED["response"] | DUE["response"](now),
+    # Cases whose latest reply was judged, or unanswered while their reply was due.
+    "on_time": lambda now: JUDGED["on_time"] | DUE["on_time"](now),
     # Every callback (a case rated twice counts twice), from the link or by phone.
     "resolution": lambda now: Q(),
     "satisfaction": lambda now: Q(),
-    # Cases the person has rated at least once: a rating either closes or reopens a case.
-    "reopen": lambda now: Q(status=Case.Status.CLOSED) | Q(reopened__gt=0),
+    "reopen": lambda now: RATED,
     # Every voice received.
     "repeat": lambda now: Q(),
 }
 
+#: Within its base, what meets a figure (each implies its base).
 MET: dict[str, Q] = {
-    "response": Q(contacted_at__lte=F("respond_by")),
-    "on_time": Q(replied_at__lte=F("reply_by")),
+    "response": Q(contacted_in_time=True),
+    "on_time": Q(replied_in_time=True),
     "resolution": Q(solved=True),
-    "satisfaction": Q(rating__in=[Callback.Rating.SATISFIED, Callback.Rating.BASICALLY]),
+    "satisfaction": Q(rating__in=Callback.SATISFYING),
     "reopen": Q(reopened__gt=0),
     "repeat": Q(repeats=True),
+}
+
+VIAS = Callback.Via.values
+#: The callback figures as each case keeps them: its (met, counted) columns by via.
+CALLBACK_COLUMNS = {
+    "resolution": ("solved_{via}", "callbacks_{via}"),
+    "satisfaction": ("satisfied_{via}", "callbacks_{via}"),
 }
 
 #: Counts shown beside the figures; ``open`` and ``overdue`` are of the cases now.
 COUNTS = {
     "cases": lambda now: Q(),
-    "open": lambda now: Q(status__in=[Case.Status.ACCEPTED, Case.Status.DISPATCHED]),
+    "open": lambda now: OPEN,
     "overdue": lambda now: Q(status=Case.Status.DISPATCHED, reply_by__lt=now),
 }
 COUNT_LABELS = {"cases": _("Cases"), "open": _("Open"), "overdue": _("Overdue")}
-
-
-def with_repeats(voices: QuerySet[Voice]) -> QuerySet[Voice]:
-    """``voices`` marked ``repeats`` when the same person raised a voice in the same category
-    in the :data:`REPEAT_WITHIN` before (a voice without a phone or a name never repeats)."""
-    earlier = Voice.objects.filter(
-        person_key=OuterRef("person_key"),
-        category=OuterRef("category"),
-        received_at__lt=OuterRef("received_at"),
-        received_at__gte=OuterRef("received_at") - REPEAT_WITHIN,
-    ).exclude(person_key="")
-    return voices.annotate(repeats=Exists(earlier))
 
 
 @dataclass
@@ -199,16 +217,17 @@ class Grouping:
     name: str
     case_field: str | object
     voice_field: str | object
-    callback_field: str | object
     rows: dict  # row key → label, in display order
     row_of: Callable[[object], object] = lambda value: value
+    # The row a whole month's kept counts go to, if one does (not for weeks or days).
+    month_row: Callable[[date], object] = lambda month: None
 
     def empty(self) -> dict:
         return {key: Row(key, label) for key, label in self.rows.items()}
 
 
 def everything() -> Grouping:
-    return Grouping("all", Value(0), Value(0), Value(0), {0: _("All")})
+    return Grouping("all", Value(0), Value(0), {0: _("All")}, month_row=lambda month: 0)
 
 
 def by_department(departments: Iterable[Department]) -> Grouping:
@@ -217,7 +236,6 @@ def by_department(departments: Iterable[Department]) -> Grouping:
         "department",
         "department",
         "department",
-        "case__department",
         {d.pk: d.name for d in departments},
     )
 
@@ -241,7 +259,6 @@ def by_area(parent: Area | None) -> Grouping:
         "area",
         "area",
         "area",
-        "case__area",
         {area.pk: area.name for area in rows},
         row_of_area.get,
     )
@@ -262,7 +279,6 @@ def by_category(parent: Category | None) -> Grouping:
         "category",
         "category",
         "category",
-        "case__category",
         {pk: c.name for pk, c in sorted(rows.items(), key=lambda item: item[1].name)},
         row_of_category.get,
     )
@@ -307,68 +323,232 @@ def by_period(since: date, until: date, period: str) -> Grouping:
         ]
         return models.Case(*whens, default=Value(-1))
 
+    months = {start: i for i, (start, _end) in enumerate(spans)} if period == "month" else {}
     return Grouping(
         "period",
         bucket("accepted_at"),
         bucket("received_at"),
-        bucket("case__accepted_at"),
         {i: span for i, span in enumerate(spans)},
+        month_row=months.get,
     )
 
 
-def _grouped(queryset: QuerySet, group, measures: dict[str, Q], extra=()) -> list[dict]:
-    """Counts of rows meeting each measure, per value of ``group`` (in one query)."""
+def _grouped(queryset: QuerySet, group, measures: dict) -> list[dict]:
+    """The ``measures`` (aggregates) per value of ``group``, in one query."""
     return list(
         queryset.order_by()
         .annotate(group=group if not isinstance(group, str) else F(group))
-        .values("group", *extra)
-        .annotate(
-            **{name: Count("pk", filter=q) if q else Count("pk") for name, q in measures.items()}
-        )
+        .values("group")
+        .annotate(**measures)
     )
+
+
+def _count(q: Q):
+    return Count("pk", filter=q) if q else Count("pk")
+
+
+def recorded_measures() -> dict:
+    """What one pass over the cases adds up from what the steps recorded: the cases, the
+    judged contacts and replies (in time or not), the rated and reopened cases, the
+    callback columns. None of it depends on the time now, so a month's can be kept."""
+    measures = {"cases": Count("pk")}
+    for key in JUDGED:
+        measures[f"{key}_of"], measures[f"{key}_met"] = _count(JUDGED[key]), _count(MET[key])
+    measures["reopen_of"], measures["reopen_met"] = _count(RATED), _count(MET["reopen"])
+    for columns in CALLBACK_COLUMNS.values():
+        for column in columns:
+            for via in VIAS:
+                measures[column.format(via=via)] = Sum(column.format(via=via), default=0)
+    return measures
+
+
+#: What a pass over the voices adds up.
+VOICE_MEASURES = {"voices": Count("pk"), "repeats": _count(MET["repeat"])}
+
+
+def pending_measures(now: datetime) -> dict:
+    """What a pass over the open cases (few) adds: those overdue, and those whose contact
+    or reply is late already, not made yet."""
+    measures = {"open": Count("pk"), "overdue": _count(COUNTS["overdue"](now))}
+    for key, due in DUE.items():
+        measures[f"{key}_of"] = _count(due(now))
+    return measures
+
+
+def _add(row: Row, counted: dict) -> None:
+    """Add what a pass counted (:func:`recorded_measures`, :data:`VOICE_MEASURES`, or both
+    as a month keeps them) to ``row``."""
+    row.counts["cases"] += counted.get("cases", 0)
+    for key in [*JUDGED, "reopen"]:
+        row.rates[key].add(counted.get(f"{key}_met", 0), counted.get(f"{key}_of", 0))
+    for key, (met, of) in CALLBACK_COLUMNS.items():
+        for via in VIAS:
+            met_via, of_via = (
+                counted.get(met.format(via=via), 0),
+                counted.get(of.format(via=via), 0),
+            )
+            row.rates[key].add(met_via, of_via)
+            row.via[via][key].add(met_via, of_via)
+    row.rates["repeat"].add(counted.get("repeats", 0), counted.get("voices", 0))
 
 
 def summarise(
     grouping: Grouping,
     cases: QuerySet[Case],
-    callbacks: QuerySet[Callback],
     voices: QuerySet[Voice],
     now: datetime | None = None,
+    span: tuple[datetime, datetime] | None = None,
+    kept: dict[date, dict] | None = None,
 ) -> list[Row]:
-    """The figures and counts of each row of ``grouping`` (rows with nothing stay, empty)."""
+    """The figures and counts of each row of ``grouping`` (rows with nothing stay, empty)
+    of the cases triaged and voices received within ``span`` (from, until; all if None):
+    one query over the cases, one over the open ones, one over the voices. ``kept``: the
+    counts of whole months of the span in the same scope (see :func:`kept_months`), added
+    instead of counting those months' cases and voices again."""
     now = now or timezone.now()
     rows = grouping.empty()
-    case_figures = [k for k, f in FIGURES.items() if f.model is Case]
-    measures = {name: q(now) for name, q in COUNTS.items()}
-    for key in case_figures:
-        base = FIGURES[key].base(now)
-        measures[f"{key}_of"] = base
-        measures[f"{key}_met"] = base & FIGURES[key].met
-    for counted in _grouped(cases, grouping.case_field, measures):
-        row = rows.get(grouping.row_of(counted["group"]))
-        if row is None:
-            continue
-        for name in COUNTS:
-            row.counts[name] += counted[name]
-        for key in case_figures:
-            row.rates[key].add(counted[f"{key}_met"], counted[f"{key}_of"])
-
-    callback_figures = [k for k, f in FIGURES.items() if f.model is Callback]
-    measures = {"of": Q(), **{key: FIGURES[key].met for key in callback_figures}}
-    for counted in _grouped(callbacks, grouping.callback_field, measures, extra=["via"]):
-        row = rows.get(grouping.row_of(counted["group"]))
-        if row is None:
-            continue
-        for key in callback_figures:
-            row.rates[key].add(counted[key], counted["of"])
-            row.via[counted["via"]][key].add(counted[key], counted["of"])
-
-    measures = {"of": Q(), "repeat": FIGURES["repeat"].met}
-    for counted in _grouped(with_repeats(voices), grouping.voice_field, measures):
-        row = rows.get(grouping.row_of(counted["group"]))
-        if row is not None:
-            row.rates["repeat"].add(counted["repeat"], counted["of"])
+    kept = {
+        month: counts
+        for month, counts in (kept or {}).items()
+        if grouping.name in counts or grouping.month_row(month) is not None
+    }
+    # One range (or a few) for the database to find in its index, never the whole span
+    # and a condition to read past.
+    ranges = _outside(span, kept) if span else [None]
+    passes = [
+        (cases, "accepted_at", grouping.case_field, recorded_measures()),
+        (voices, "received_at", grouping.voice_field, VOICE_MEASURES),
+    ]
+    for queryset, moment, field_name, measures in passes:
+        for bounds in ranges:
+            if bounds:
+                queryset_in = queryset.filter(
+                    **{f"{moment}__gte": bounds[0], f"{moment}__lt": bounds[1]}
+                )
+            else:
+                queryset_in = queryset
+            for counted in _grouped(queryset_in, field_name, measures):
+                if (row := rows.get(grouping.row_of(counted["group"]))) is not None:
+                    _add(row, counted)
+    # The kept counts summed as plain numbers first (each key's over the months, or each
+    # month's over its keys), then added to the rows once each.
+    sums = defaultdict(lambda: defaultdict(int))
+    for month, counts in kept.items():
+        by_month = grouping.name not in counts
+        for key, counted in counts["department" if by_month else grouping.name]:
+            into = sums[grouping.month_row(month) if by_month else grouping.row_of(key)]
+            for name, count in counted.items():
+                into[name] += count
+    for key, counted in sums.items():
+        if (row := rows.get(key)) is not None:
+            _add(row, counted)
+    open_cases = cases.filter(OPEN)
+    if span:
+        open_cases = open_cases.filter(accepted_at__gte=span[0], accepted_at__lt=span[1])
+    # Grouped by a sum, not the column itself: the database then finds the few open cases
+    # by their status, not by reading an index of all the cases in the column's order.
+    group = grouping.case_field
+    if isinstance(group, str):
+        group = ExpressionWrapper(F(group) + 0, output_field=models.IntegerField())
+    for counted in _grouped(open_cases, group, pending_measures(now)):
+        if (row := rows.get(grouping.row_of(counted["group"]))) is not None:
+            row.counts["open"] += counted["open"]
+            row.counts["overdue"] += counted["overdue"]
+            for key in DUE:
+                row.rates[key].add(0, counted[f"{key}_of"])
     return list(rows.values())
+
+
+# ---- the counts of whole months, kept ------------------------------------------------------
+
+#: The groupings a month's counts are kept by (a month keeps every row of each, so any
+#: department, and areas and categories of any level, add up from them).
+DIMENSIONS = ("department", "area", "category")
+
+
+def month_span(month: date) -> tuple[datetime, datetime]:
+    """The first moment of ``month`` and of the next one, in the office's time zone."""
+    following = (month.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return day_start(month.replace(day=1)), day_start(following)
+
+
+def _outside(span: tuple[datetime, datetime], months) -> list[tuple[datetime, datetime]]:
+    """The parts of ``span`` outside ``months``: before, between and after them."""
+    parts, start = [], span[0]
+    for month in sorted(months):
+        month_start, month_end = month_span(month)
+        if month_start > start:
+            parts.append((start, month_start))
+        start = max(start, month_end)
+    if start < span[1]:
+        parts.append((start, span[1]))
+    return parts
+
+
+def count_month(month: date, always: bool = False) -> FigureMonth | None:
+    """Count ``month``'s cases and voices by each of :data:`DIMENSIONS` and keep the counts,
+    if they changed since they were last counted (or ``always``); a background task does
+    this after the month changed (``tasks.count_months``)."""
+    start, end = month_span(month)
+    cases = Case.objects.filter(HANDLED, accepted_at__gte=start, accepted_at__lt=end)
+    voices = Voice.objects.filter(received_at__gte=start, received_at__lt=end)
+    with transaction.atomic():
+        kept, created = FigureMonth.objects.select_for_update().get_or_create(month=month)
+        if not (created or always or kept.counted != kept.changes):
+            return None
+        counts = {}
+        for dimension in DIMENSIONS:
+            by_key = defaultdict(dict)
+            for queryset, measures in [(cases, recorded_measures()), (voices, VOICE_MEASURES)]:
+                for counted in _grouped(queryset, dimension, measures):
+                    by_key[counted.pop("group")].update(counted)
+            # Counts of nothing are left out: the rows add what is there.
+            counts[dimension] = [
+                [key, {name: n for name, n in counted.items() if n}]
+                for key, counted in by_key.items()
+            ]
+        kept.counts, kept.counted, kept.counted_at = counts, kept.changes, timezone.now()
+        kept.save()
+    return kept
+
+
+def count_all() -> int:
+    """Count every month with cases or voices again (``massline count_figures``, and the
+    demo after loading); returns how many months."""
+    moments = [
+        *Case.objects.aggregate(first=Min("accepted_at"), last=Max("accepted_at")).values(),
+        *Voice.objects.aggregate(first=Min("received_at"), last=Max("received_at")).values(),
+    ]
+    moments = [moment for moment in moments if moment]
+    FigureMonth.objects.all().delete()
+    if not moments:
+        return 0
+    month, last, counted = month_of(min(moments)), month_of(max(moments)), 0
+    while month <= last:
+        count_month(month, always=True)
+        month, counted = (month + timedelta(days=32)).replace(day=1), counted + 1
+    return counted
+
+
+def kept_months(since: date, until: date) -> dict[date, dict]:
+    """The kept counts of the whole months from ``since`` to ``until`` that have not changed
+    since they were counted. Months not counted yet are counted in the background."""
+    months, day = [], since
+    while day <= until:
+        start, end = day.replace(day=1), (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+        if day == start and end - timedelta(days=1) <= until:
+            months.append(start)
+        day = end
+    kept = {m.month: m for m in FigureMonth.objects.filter(month__in=months)}
+    missing = [m for m in months if m not in kept]
+    if missing:
+        FigureMonth.objects.bulk_create(
+            [FigureMonth(month=m, changes=1) for m in missing], ignore_conflicts=True
+        )
+        from massline.cases.tasks import count_months
+
+        count_months.enqueue([m.isoformat() for m in missing])
+    return {month: m.counts for month, m in kept.items() if m.counted == m.changes}
 
 
 def total(rows: Iterable[Row], label: str = "") -> Row:
@@ -418,7 +598,7 @@ def behind_cases(
 
 def behind_voices(part: str, voices: QuerySet[Voice]) -> QuerySet[Voice]:
     """The voices counted in ``part`` of the repeat-voice rate."""
-    return with_repeats(voices).filter(_part(Q(), FIGURES["repeat"].met, part))
+    return voices.filter(_part(Q(), FIGURES["repeat"].met, part))
 
 
 def _part(base: Q, met: Q, part: str) -> Q:

@@ -190,6 +190,20 @@ class RoutingRule(models.Model):
         return None
 
 
+#: What the steps record of a case's outcome: all the figures read besides the dimensions.
+OUTCOME_FIELDS = [
+    "status",
+    "contacted_in_time",
+    "replied_in_time",
+    "reopened",
+    *(
+        f"{what}_{via}"
+        for via in ("link", "phone")
+        for what in ("callbacks", "satisfied", "solved")
+    ),
+]
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CaseQuerySet":
         """The cases ``user`` may open: a handler their department's, a leader those they
@@ -316,6 +330,19 @@ class Case(models.Model):
     returns = models.PositiveSmallIntegerField(_("times returned"), default=0)
     reopened = models.PositiveSmallIntegerField(_("times reopened (重办)"), default=0)
 
+    # Outcomes, written by the step that decides them so the figures only add columns up
+    # (docs/figures.md): the first contact against the contact deadline in force then, the
+    # latest reply against its deadline (cleared by a reopening), and the person's verdicts
+    # by how they were given (each also a Callback).
+    contacted_in_time = models.BooleanField(null=True, editable=False)
+    replied_in_time = models.BooleanField(null=True, editable=False)
+    callbacks_link = models.PositiveSmallIntegerField(default=0, editable=False)
+    satisfied_link = models.PositiveSmallIntegerField(default=0, editable=False)
+    solved_link = models.PositiveSmallIntegerField(default=0, editable=False)
+    callbacks_phone = models.PositiveSmallIntegerField(default=0, editable=False)
+    satisfied_phone = models.PositiveSmallIntegerField(default=0, editable=False)
+    solved_phone = models.PositiveSmallIntegerField(default=0, editable=False)
+
     objects = CaseQuerySet.as_manager()
 
     MERGEABLE = (Status.ACCEPTED, Status.DISPATCHED, Status.REPLIED)
@@ -332,16 +359,30 @@ class Case(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "reply_by"]),
+            models.Index(fields=["status", "accepted_at"]),
             models.Index(fields=["department", "status", "reply_by"]),
             models.Index(fields=["dispatched_at"]),
-            models.Index(fields=["area", "accepted_at"]),
-            models.Index(fields=["category", "accepted_at"]),
+            # The figures read only these columns, grouped by one of the first: the
+            # database counts from the index without reading the rows (docs/figures.md).
+            *(
+                models.Index(fields=[*by, "accepted_at", *OUTCOME_FIELDS], name=name)
+                for by, name in [
+                    ([], "case_figures_by_time"),
+                    (["department"], "case_figures_by_department"),
+                    (["area"], "case_figures_by_area"),
+                    (["category"], "case_figures_by_category"),
+                ]
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
     def __str__(self) -> str:
         return f"{self.voice.tracking_code} {self.voice.subject}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        FigureMonth.changed([self.accepted_at])
 
     # ---- triage: a voice becomes a case, a merged voice or a declined one
 
@@ -517,9 +558,15 @@ class Case(models.Model):
         response rate)."""
         self._require(self.Status.DISPATCHED)
         if self.contacted_at is None:
-            self.contacted_at = timezone.now()
-            self.save(update_fields=["contacted_at"])
+            self._contacted(timezone.now())
+            self.save(update_fields=["contacted_at", "contacted_in_time"])
         self.log(Event.Kind.CONTACTED, user, department=self.department, reason=note)
+
+    def _contacted(self, at: datetime) -> None:
+        # The first contact is judged once, against the deadline of the dispatch it
+        # answered: a reopening's later deadline does not make a late contact timely.
+        self.contacted_at = at
+        self.contacted_in_time = at <= self.respond_by
 
     @transaction.atomic
     def reply(
@@ -552,8 +599,18 @@ class Case(models.Model):
         now = reply.at
         self.status = self.Status.REPLIED
         self.replied_at = now
-        self.contacted_at = self.contacted_at or now
-        self.save(update_fields=["status", "replied_at", "contacted_at"])
+        self.replied_in_time = now <= self.reply_by
+        if self.contacted_at is None:
+            self._contacted(now)
+        self.save(
+            update_fields=[
+                "status",
+                "replied_at",
+                "replied_in_time",
+                "contacted_at",
+                "contacted_in_time",
+            ]
+        )
         self.log(Event.Kind.REPLIED, user, department=self.department, data={"reply": reply.pk})
         self._set_voice_status(Voice.Status.REPLIED)
         return reply, token
@@ -564,7 +621,9 @@ class Case(models.Model):
     def _set_voice_department(self, department: Department | None) -> None:
         # The voices follow their case, so the department's handlers may open them (and
         # reveal the person to contact them); a department that returned it no longer can.
-        Voice.objects.filter(Q(case=self) | Q(case__merged_into=self)).update(department=department)
+        voices = Voice.objects.filter(Q(case=self) | Q(case__merged_into=self))
+        voices.update(department=department)
+        FigureMonth.changed(voices.values_list("received_at", flat=True))
 
     @transaction.atomic
     def rate(
@@ -595,10 +654,11 @@ class Case(models.Model):
         callback.full_clean(exclude=["reply"])
         callback.save()
         self.log(Event.Kind.RATED, by, data={"rating": rating, "solved": solved})
+        self.count_callback(callback.via, rating, solved)
         if callback.reopens:
             self.status = self.Status.DISPATCHED
             self.reopened += 1
-            self.replied_at = None
+            self.replied_at = self.replied_in_time = None
             self._set_deadlines(callback.at)
             self.save()
             self.log(Event.Kind.REOPENED, by, department=self.department, reason=comment)
@@ -606,10 +666,20 @@ class Case(models.Model):
         else:
             self.status = self.Status.CLOSED
             self.closed_at = callback.at
-            self.save(update_fields=["status", "closed_at"])
+            self.save(update_fields=["status", "closed_at", *self.CALLBACK_COUNTS])
             self.log(Event.Kind.CLOSED, by)
             self._set_voice_status(Voice.Status.CLOSED)
         return callback
+
+    CALLBACK_COUNTS = OUTCOME_FIELDS[4:]
+
+    def count_callback(self, via: str, rating: str, solved: bool) -> None:
+        """Add a callback to the case's counts of verdicts (saved with the case)."""
+        counted = ["callbacks"]
+        counted += ["satisfied"] if rating in Callback.SATISFYING else []
+        counted += ["solved"] if solved else []
+        for what in counted:
+            setattr(self, f"{what}_{via}", getattr(self, f"{what}_{via}") + 1)
 
     def log(self, kind: str, user=None, **fields) -> "Event":
         """Record one step (who, when, what, why)."""
@@ -846,6 +916,9 @@ class Callback(models.Model):
         LINK = "link", _("The person's own link")
         PHONE = "phone", _("Phone callback recorded by staff")
 
+    #: The ratings the satisfaction rate counts as satisfied.
+    SATISFYING = (Rating.SATISFIED, Rating.BASICALLY)
+
     case = models.ForeignKey(Case, models.CASCADE, related_name="callbacks")
     reply = models.OneToOneField(Reply, models.CASCADE, related_name="callback")
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
@@ -868,6 +941,49 @@ class Callback(models.Model):
     @property
     def reopens(self) -> bool:
         return self.rating == self.Rating.DISSATISFIED or not self.solved
+
+
+def month_of(moment: datetime) -> date:
+    """The first day of the month of ``moment``, in the office's time zone."""
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+class FigureMonth(models.Model):
+    """The figures' counts of one month (its cases by the day they were triaged, its voices
+    by the day they came) by department, area and category, as counted from the record by
+    ``massline.cases.figures.count_month``: a dashboard over a year adds up a dozen of these
+    instead of reading every case. Every change to one of the month's cases or voices
+    counts in ``changes``; the counts are used only while ``counted`` (the changes they
+    saw) is the same, and a background task counts the month again."""
+
+    month = models.DateField(primary_key=True)
+    changes = models.PositiveBigIntegerField(default=0)
+    counted = models.PositiveBigIntegerField(default=0)
+    # {dimension: [[key, {measure: count}], …]}, dimensions as in figures.DIMENSIONS
+    counts = models.JSONField(default=dict)
+    counted_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("month of figures")
+        verbose_name_plural = _("months of figures")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+    @classmethod
+    def changed(cls, moments) -> None:
+        """Cases or voices of the months of ``moments`` changed: their kept counts are out
+        of date until the task counts them again (enqueued once the change is committed,
+        for the months whose counts were up to date until now)."""
+        months = {month_of(moment) for moment in moments if moment}
+        if not months or not cls.objects.filter(month__in=months).update(changes=F("changes") + 1):
+            return
+        # After the increment the row is ours until commit: was it counted just before?
+        fresh = cls.objects.filter(month__in=months, counted=F("changes") - 1)
+        if fresh := [month.isoformat() for month in fresh.values_list("month", flat=True)]:
+            from massline.cases.tasks import count_months
+
+            transaction.on_commit(lambda: count_months.enqueue(fresh), robust=True)
 
 
 class FittedClassifier(models.Model):

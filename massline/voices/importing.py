@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from massline.lib.tables import RowError, Table, TableError, cell_text, read_table
 from massline.org.importing import AreaIndex, CategoryIndex
-from massline.voices.models import ImportBatch, Voice, person_key
+from massline.voices.models import ImportBatch, Voice, mark_repeats, person_key, voices_written
 
 DEFAULT_SOURCE = "import"
 BATCH_SIZE = 2000
@@ -418,9 +418,12 @@ def build_voice(
 
 
 def save_voices(voices: list[Voice]) -> None:
-    """All or nothing: one transaction, inserts in batches."""
+    """All or nothing: one transaction, inserts in batches; then which voices repeat an
+    earlier one of their person (bulk_create skips Voice.save(), which does it one by one)."""
     with transaction.atomic():
         Voice.objects.bulk_create(voices, batch_size=BATCH_SIZE)
+        mark_repeats(voice.person_key for voice in voices)
+        voices_written.send(Voice, moments=[voice.received_at for voice in voices])
 
 
 # ---- the whole import ---------------------------------------------------------------------

@@ -2,11 +2,14 @@
 
 import hashlib
 import secrets
+from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +45,54 @@ def person_key(phone: str = "", name: str = "", source: str = "") -> str:
     if name := name.strip():
         return blind_index("name", f"{source}:{name}")
     return ""
+
+
+#: Sent when voices were written in bulk (which sends no post_save), with the ``moments``
+#: they were received at: whatever keeps counts of voices by time counts again.
+voices_written = Signal()
+
+#: A voice repeats an earlier one of the same person in the same category this recently.
+REPEAT_WITHIN = timedelta(days=30)
+#: The fields a voice's ``repeats`` depends on (with those of the person's other voices).
+REPEAT_FIELDS = {"phone", "name", "source", "category", "received_at"}
+
+
+def mark_repeats(keys: Iterable[str] | None = None, voices: models.QuerySet | None = None) -> int:
+    """Set ``Voice.repeats`` on every voice of the people with these ``person_key`` values
+    (of everybody when None): a voice repeats when the same person raised one of the same
+    category in the :data:`REPEAT_WITHIN` before it. Anonymous voices and voices without a
+    category never repeat. Returns how many voices changed.
+
+    ``voices`` is where to look (a migration passes its historical model's); by default
+    every voice. A person has few voices, so they are read in order and compared here,
+    once, when a voice is saved or imported: the figures then only count the flag.
+    """
+    voices = (Voice.objects.all() if voices is None else voices).exclude(person_key="")
+    keys = None if keys is None else sorted(set(keys) - {""})
+    chunks = [None] if keys is None else [keys[i : i + 500] for i in range(0, len(keys), 500)]
+    changed = 0
+    for chunk in chunks:
+        rows = voices if chunk is None else voices.filter(person_key__in=chunk)
+        rows = rows.order_by("person_key", "category_id", "received_at", "id")
+        flips, moments = {True: [], False: []}, []
+        group = previous = earlier = None
+        for pk, key, category, received, was in rows.values_list(
+            "pk", "person_key", "category_id", "received_at", "repeats"
+        ).iterator(chunk_size=5000):
+            if (key, category) != group:
+                group, previous, earlier = (key, category), None, None
+            if previous is not None and received > previous:
+                earlier = previous  # the latest voice strictly before this one
+            repeats = bool(category and earlier and received - earlier <= REPEAT_WITHIN)
+            if repeats != was:
+                flips[repeats].append(pk)
+                moments.append(received)
+            previous = received
+        for repeats, pks in flips.items():
+            for i in range(0, len(pks), 500):
+                changed += voices.filter(pk__in=pks[i : i + 500]).update(repeats=repeats)
+        voices_written.send(Voice, moments=moments)
+    return changed
 
 
 class VoiceQuerySet(models.QuerySet):
@@ -141,6 +192,9 @@ class Voice(models.Model):
     email = EncryptedTextField(_("email"), blank=True)
     address = EncryptedTextField(_("address"), blank=True)
     person_key = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    # The same person raised a voice of the same category shortly before (see mark_repeats):
+    # kept up to date when voices are saved or imported, counted by the repeat-voice rate.
+    repeats = models.BooleanField(_("repeats an earlier voice"), default=False, editable=False)
     consent_to_publish = models.BooleanField(_("agrees to publication"), default=False)
 
     # Endorsements, where the channel has them (a message board's likes and dislikes).
@@ -183,9 +237,12 @@ class Voice(models.Model):
                 name="voice_unique_external_id",
             )
         ]
+        # The repeat-voice rate counts from these, grouped by their first field.
         indexes = [
-            models.Index(fields=["area", "received_at"]),
-            models.Index(fields=["category", "received_at"]),
+            models.Index(fields=["area", "received_at", "repeats"]),
+            models.Index(fields=["category", "received_at", "repeats"]),
+            models.Index(fields=["department", "received_at", "repeats"]),
+            models.Index(fields=["received_at", "repeats"]),
         ]
 
     def __str__(self) -> str:
@@ -193,7 +250,14 @@ class Voice(models.Model):
 
     def save(self, *args, **kwargs):
         self.person_key = person_key(self.phone, self.name, self.source)
+        fields = kwargs.get("update_fields")
+        recount = fields is None or bool(REPEAT_FIELDS.intersection(fields))
+        keys = {self.person_key}
+        if recount and not self._state.adding:  # a changed phone: the old person's voices too
+            keys.update(Voice.objects.filter(pk=self.pk).values_list("person_key", flat=True))
         super().save(*args, **kwargs)
+        if recount:
+            mark_repeats(keys)
 
     @property
     def anonymous(self) -> bool:

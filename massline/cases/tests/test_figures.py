@@ -74,7 +74,6 @@ def everything(now) -> figures.Row:
     (row,) = figures.summarise(
         figures.everything(),
         Case.objects.filter(figures.HANDLED),
-        Callback.objects.all(),
         Voice.objects.all(),
         now=now,
     )
@@ -101,6 +100,18 @@ def test_response_rate_counts_first_contacts_within_the_limit_of_cases_whose_lim
     assert shown(everything(now=days(4, "11:00"))["response"]) == (2, 4)
     missed = figures.behind_cases("response", "missed", Case.objects.all(), now=days(4, "11:00"))
     assert set(missed) == {late, never}
+
+
+def test_a_late_first_contact_stays_late_after_the_case_is_reopened(office):
+    case = office.case(days(0))  # contact due Tuesday 09:00
+    office.contact(case, days(2))  # late
+    reply = office.reply(case, days(2, "10:00"))
+    office.rate(case, reply, days(3), Callback.Rating.DISSATISFIED, solved=False)
+    case.refresh_from_db()
+    assert case.respond_by > days(3)  # the reopened case's new contact deadline
+    assert shown(everything(now=days(4))["response"]) == (0, 1)
+    missed = figures.behind_cases("response", "missed", Case.objects.all(), now=days(4))
+    assert list(missed) == [case]
 
 
 def test_a_reply_counts_as_the_first_contact(office):
@@ -154,7 +165,9 @@ def test_callbacks_give_satisfaction_resolution_and_reopen_rates_phone_apart(off
     assert list(figures.behind_cases("resolution", "missed", Case.objects.all(), via="phone")) == []
 
 
-def test_repeat_voice_rate_counts_the_same_person_again_on_the_same_kind_of_problem(office):
+def test_repeat_voice_rate_counts_the_same_person_again_on_the_same_kind_of_problem(
+    office, people, city
+):
     office.voice(days(0))
     repeat = office.voice(days(20))
     office.voice(days(21), category="noise")  # another problem
@@ -169,6 +182,16 @@ def test_repeat_voice_rate_counts_the_same_person_again_on_the_same_kind_of_prob
     office.voice(days(60))  # 5 days after the one of day 55
     assert shown(everything(now=days(61))["repeat"]) == (2, 7)
 
+    noise_again = office.voice(days(25), category="noise")  # 4 days after the noise one
+    assert shown(everything(now=days(61))["repeat"]) == (3, 8)
+    # The noise of day 21 was about the lift after all: it repeats day 20's voice, and the
+    # noise of day 25 repeats nothing now.
+    Voice.objects.get(received_at=days(21)).correct_category(people["operator"], city["property"])
+    assert shown(everything(now=days(61))["repeat"]) == (3, 8)
+    repeating = set(figures.behind_voices("met", Voice.objects.all()))
+    assert noise_again not in repeating
+    assert Voice.objects.get(received_at=days(21)) in repeating
+
 
 def test_figures_by_department_area_category_and_month(office, city):
     housing = office.case(days(0))
@@ -176,11 +199,11 @@ def test_figures_by_department_area_category_and_month(office, city):
     office.case(days(0), department="ecology", area="south_street", category="noise")
     april = office.case(days(31), department="ecology", area="south_street", category="noise")
     office.contact(april, days(31, "10:00"))
-    cases, callbacks, voices = Case.objects.all(), Callback.objects.all(), Voice.objects.all()
+    cases, voices = Case.objects.all(), Voice.objects.all()
     now = days(40)
 
     def table(grouping):
-        rows = figures.summarise(grouping, cases, callbacks, voices, now=now)
+        rows = figures.summarise(grouping, cases, voices, now=now)
         return {row.label: (shown(row["response"]), row.counts["cases"]) for row in rows}
 
     departments = table(figures.by_department([city["housing"], city["ecology"]]))
@@ -194,7 +217,6 @@ def test_figures_by_department_area_category_and_month(office, city):
     months = figures.summarise(
         figures.by_period(date(2026, 3, 1), date(2026, 4, 30), "month"),
         cases,
-        callbacks,
         voices,
         now=now,
     )
@@ -213,3 +235,46 @@ def test_periods_are_whole_days_weeks_and_months_cut_to_the_range():
     ]
     assert len(figures.buckets(date(2026, 1, 1), date(2026, 12, 31), "month")) == 12
     assert len(figures.buckets(date(2026, 2, 1), date(2026, 2, 28), "day")) == 28
+
+
+@pytest.mark.django_db(transaction=True)  # the worker commits as db_worker does
+def test_kept_months_add_up_to_the_same_figures_and_a_change_is_counted_again(
+    office, people, run_worker
+):
+    march = (figures.day_start(date(2026, 3, 1)), figures.day_start(date(2026, 4, 1)))
+    quick = office.case(days(0))
+    office.contact(quick, days(0, "15:00"))
+    office.rate(quick, office.reply(quick, days(1)), days(2), Callback.Rating.SATISFIED, True)
+    late = office.case(days(3))
+    office.contact(late, days(8))
+    office.case(days(29), department="ecology", area="south_street", category="noise")
+    office.voice(days(20))  # repeats the voice of the second case, as that one the first
+    now = days(40)
+
+    def table(kept):
+        cases, voices = Case.objects.filter(figures.HANDLED), Voice.objects.all()
+        rows = {}
+        for grouping in [figures.everything(), figures.by_area(None), figures.by_category(None)]:
+            for row in figures.summarise(grouping, cases, voices, now, span=march, kept=kept):
+                rows[grouping.name, row.label] = (
+                    {key: shown(rate) for key, rate in row.rates.items()},
+                    row.counts,
+                )
+        return rows
+
+    counted = table(kept={})
+    assert figures.kept_months(date(2026, 3, 1), date(2026, 3, 31)) == {}  # not counted yet
+    run_worker()
+    kept = figures.kept_months(date(2026, 3, 1), date(2026, 3, 31))
+    assert list(kept) == [date(2026, 3, 1)]
+    assert table(kept) == counted
+    assert counted["all", "All"][0]["response"] == (1, 3)
+    assert counted["all", "All"][0]["repeat"] == (2, 4)
+
+    with time_machine.travel(days(40), tick=False):  # a late reply to a March case
+        late.reply(people["housing_handler"], Reply.Disposition.RESOLVED, "已于当日修复。")
+    assert figures.kept_months(date(2026, 3, 1), date(2026, 3, 31)) == {}  # out of date
+    run_worker()
+    kept = figures.kept_months(date(2026, 3, 1), date(2026, 3, 31))
+    assert table(kept) == table(kept={})
+    assert table(kept)["all", "All"][0]["on_time"] == (1, 3)

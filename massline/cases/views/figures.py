@@ -6,12 +6,13 @@ their area. The counting is in :mod:`massline.cases.figures`; the drill-down lis
 condition the count counted.
 """
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from io import BytesIO
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -119,25 +120,43 @@ class FiguresForm(forms.Form):
             )
         return data
 
-    def querysets(self, user):
-        """The cases, their callbacks and the voices the figures are of."""
+    def span(self) -> tuple[datetime, datetime]:
+        """The first moment of the period and the first after it."""
         data = self.cleaned_data
-        start = figures.day_start(data["since"])
-        end = figures.day_start(data["until"] + timedelta(days=1))
-        cases = Case.objects.visible_to(user).filter(
-            figures.HANDLED, accepted_at__gte=start, accepted_at__lt=end
-        )
-        voices = Voice.objects.visible_to(user).filter(received_at__gte=start, received_at__lt=end)
+        return figures.day_start(data["since"]), figures.day_start(data["until"] + timedelta(1))
+
+    def querysets(self, user, period: bool = True):
+        """The cases and the voices the figures are of (of any time, unless ``period``)."""
+        data = self.cleaned_data
+        cases, voices = Case.objects.visible_to(user), Voice.objects.visible_to(user)
+        if self.root:  # a leader's: their area, chosen below, is within what they may see
+            cases, voices = Case.objects.all(), Voice.objects.all()
+        cases = cases.filter(figures.HANDLED)
+        if period:
+            start, end = self.span()
+            cases = cases.filter(accepted_at__gte=start, accepted_at__lt=end)
+            voices = voices.filter(received_at__gte=start, received_at__lt=end)
+        # Areas and categories by their ids: a short list, where a join on the area's path
+        # or the category's parents would make the database read every row.
         if area := data["area"]:
-            cases = cases.filter(area__path__startswith=area.path)
-            voices = voices.filter(area__path__startswith=area.path)
+            areas = list(area.subtree().values_list("pk", flat=True))
+            cases, voices = cases.filter(area__in=areas), voices.filter(area__in=areas)
         if department := data["department"]:
             cases = cases.filter(department=department)
             voices = voices.filter(department=department)
         if category := data["category"]:
-            cases = cases.filter(category.subtree())
-            voices = voices.filter(category.subtree())
-        return cases, Callback.objects.filter(case__in=cases), voices
+            below = Q(pk=category.pk) | Q(parent=category) | Q(parent__parent=category)
+            categories = list(Category.objects.filter(below).values_list("pk", flat=True))
+            cases = cases.filter(category__in=categories)
+            voices = voices.filter(category__in=categories)
+        return cases, voices
+
+    def whole_city(self, user) -> bool:
+        """Whether the figures are of every case of the period (no filter but the period,
+        and a user who sees every case): then kept counts of whole months add up to them."""
+        data = self.cleaned_data
+        filtered = data["area"] or data["department"] or data["category"]
+        return not filtered and not Case.objects.visible_to(user).query.has_filters()
 
     def scope_params(self) -> dict:
         """The filters as query parameters, for links to the cases behind a count."""
@@ -147,10 +166,6 @@ class FiguresForm(forms.Form):
             if data[name]:
                 params[name] = data[name].pk
         return params
-
-
-def drill(scope: dict, **params) -> str:
-    return reverse("cases-figures-list") + "?" + urlencode({**scope, **params})
 
 
 def sort_rows(rows: list[Row], sort: str) -> list[Row]:
@@ -173,28 +188,29 @@ def percent(rate: figures.Rate) -> str:
 
 def annotate(rows: list[Row], scope: dict, param: str | None) -> list[Row]:
     """Give each row its links to the cases behind its counts, narrowed to that row."""
+    base = reverse("cases-figures-list") + "?"
     for row in rows:
         narrowed = {**scope, param: row.key} if param else scope
         if param == "period":
             start, end = row.label
             narrowed = {**scope, "since": start.isoformat(), "until": end.isoformat()}
+        # The row's scope encoded once; figure, part and via are plain words added to it.
+        link = base + urlencode(narrowed) + "&figure="
         row.cells = [
             {
                 "figure": f,
                 "rate": row[key],
                 "percent": percent(row[key]),
-                **{part: drill(narrowed, figure=key, part=part) for part in figures.PARTS},
+                **{part: f"{link}{key}&part={part}" for part in figures.PARTS},
             }
             for key, f in FIGURES.items()
         ]
-        row.count_cells = [
-            (COUNT_LABELS[name], row.counts[name], drill(narrowed, figure=name)) for name in COUNTS
-        ]
+        row.count_cells = [(COUNT_LABELS[n], row.counts[n], link + n) for n in COUNTS]
         row.via_cells = [
             (
                 label,
                 [
-                    (rate, percent(rate), drill(narrowed, figure=key, part="met", via=via))
+                    (rate, percent(rate), f"{link}{key}&part=met&via={via}")
                     for key, rate in row.via[via].items()
                 ],
             )
@@ -206,11 +222,18 @@ def annotate(rows: list[Row], scope: dict, param: str | None) -> list[Row]:
 def dashboard_figures(request: HttpRequest, form: FiguresForm) -> dict:
     """Everything the dashboard shows, counted."""
     data = form.cleaned_data
-    querysets = form.querysets(request.user)
-    now = timezone.now()
+    querysets = form.querysets(request.user, period=False)
+    now, span = timezone.now(), form.span()
     scope = form.scope_params()
+    kept = {}
+    if form.whole_city(request.user):
+        kept = figures.kept_months(data["since"], data["until"])
     trend = figures.summarise(
-        figures.by_period(data["since"], data["until"], data["period"]), *querysets, now=now
+        figures.by_period(data["since"], data["until"], data["period"]),
+        *querysets,
+        now=now,
+        span=span,
+        kept=kept,
     )
     overall = annotate([figures.total(trend, _("All"))], scope, None)[0]
     departments = Department.objects.all()
@@ -225,7 +248,7 @@ def dashboard_figures(request: HttpRequest, form: FiguresForm) -> dict:
     for name, grouping in groupings.items():
         rows = [
             row
-            for row in figures.summarise(grouping, *querysets, now=now)
+            for row in figures.summarise(grouping, *querysets, now=now, span=span, kept=kept)
             if row.counts["cases"] or row["repeat"].of
         ]
         sort = request.GET.get(f"sort_{name}", "-satisfaction")
@@ -312,7 +335,7 @@ def figure_cases(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Choose a figure: follow a link on the dashboard."))
         return render(request, "cases/figure_cases.html", {"form": form}, status=400)
     data = form.cleaned_data
-    cases, _callbacks, voices = form.querysets(request.user)
+    cases, voices = form.querysets(request.user)
     figure, part, via = data["figure"], data["part"], data["via"]
     if figure == "repeat":
         rows = figures.behind_voices(part, voices).select_related("area", "category", "department")

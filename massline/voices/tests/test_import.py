@@ -351,3 +351,28 @@ def test_of_several_files_each_is_imported_or_refused_on_its_own(db, tmp_path):
         call_command("import", good, bad, stdout=io.StringIO(), stderr=io.StringIO())
 
     assert Voice.objects.count() == 1
+
+
+def test_an_imported_voice_repeating_its_persons_earlier_one_is_marked(city, tmp_path):
+    earlier = Voice.objects.create(
+        channel=Voice.Channel.HOTLINE,
+        subject="电梯坏了",
+        body="电梯坏了。",
+        category=city["property"],
+        phone="139 1234 5678",
+        received_at=datetime(2026, 3, 1, 9, tzinfo=SHANGHAI),
+    )
+    path = xlsx(
+        tmp_path / "calls.xlsx",
+        [
+            ["编号", "内容", "来电号码", "时间", "一级分类", "二级分类"],
+            [1, "电梯还是坏的", "13912345678", "2026-03-20 10:00", "城乡建设", "物业管理"],
+            [2, "电梯又坏了", "13912345678", "2026-05-20 10:00", "城乡建设", "物业管理"],
+            [3, "楼下很吵", "13912345678", "2026-03-21 10:00", "环境保护", ""],
+        ],
+    )
+    run(path)
+
+    repeats = dict(Voice.objects.exclude(pk=earlier.pk).values_list("external_id", "repeats"))
+    assert repeats == {"1": True, "2": False, "3": False}  # 19 days; 61 days; another problem
+    assert not Voice.objects.get(pk=earlier.pk).repeats

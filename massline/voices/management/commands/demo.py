@@ -25,7 +25,13 @@ from massline.hotissues.models import HotIssue, IssueAction
 from massline.org import roles
 from massline.org.models import Area, Category, Department, Staff
 from massline.synthetic import City, generate_city, generate_voices
-from massline.voices.models import CategoryCorrection, PersonalDataAccess, Voice, person_key
+from massline.voices.models import (
+    CategoryCorrection,
+    PersonalDataAccess,
+    Voice,
+    mark_repeats,
+    person_key,
+)
 
 SOURCE = "massline-demo"
 EMAIL_DOMAIN = "demo.invalid"  # marks the demo's accounts, so --reset removes only them
@@ -196,6 +202,7 @@ class Command(BaseCommand):
                     batch = []
             Voice.objects.bulk_create(batch)
             progress.update(len(batch))
+        mark_repeats()  # bulk_create skips Voice.save(), which marks repeats one by one
 
     def concentrate(self) -> None:
         """Find the hot issues of the last 90 days, so the demo shows them at once (the

@@ -31,7 +31,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massline.cases.models import Callback, Case, FigureMonth, month_of
+from massline.cases.models import DIMENSIONS, Callback, Case, FigureMonth, month_of
 from massline.org.models import Area, Category, Department
 from massline.voices.models import Voice
 
@@ -334,13 +334,14 @@ def by_period(since: date, until: date, period: str) -> Grouping:
 
 
 def _grouped(queryset: QuerySet, group, measures: dict) -> list[dict]:
-    """The ``measures`` (aggregates) per value of ``group``, in one query."""
-    return list(
-        queryset.order_by()
-        .annotate(group=group if not isinstance(group, str) else F(group))
-        .values("group")
-        .annotate(**measures)
-    )
+    """The ``measures`` (aggregates) per value of ``group``, in one query.
+
+    A field is grouped by as a sum (``department_id + 0``), not as the column: the database
+    then finds the rows by the filters' index (each holds every column counted), instead of
+    reading an index in the column's order past the rows the filters leave out."""
+    if isinstance(group, str):
+        group = ExpressionWrapper(F(group) + 0, output_field=models.IntegerField())
+    return list(queryset.order_by().annotate(group=group).values("group").annotate(**measures))
 
 
 def _count(q: Q):
@@ -445,12 +446,7 @@ def summarise(
     open_cases = cases.filter(OPEN)
     if span:
         open_cases = open_cases.filter(accepted_at__gte=span[0], accepted_at__lt=span[1])
-    # Grouped by a sum, not the column itself: the database then finds the few open cases
-    # by their status, not by reading an index of all the cases in the column's order.
-    group = grouping.case_field
-    if isinstance(group, str):
-        group = ExpressionWrapper(F(group) + 0, output_field=models.IntegerField())
-    for counted in _grouped(open_cases, group, pending_measures(now)):
+    for counted in _grouped(open_cases, grouping.case_field, pending_measures(now)):
         if (row := rows.get(grouping.row_of(counted["group"]))) is not None:
             row.counts["open"] += counted["open"]
             row.counts["overdue"] += counted["overdue"]
@@ -461,9 +457,8 @@ def summarise(
 
 # ---- the counts of whole months, kept ------------------------------------------------------
 
-#: The groupings a month's counts are kept by (a month keeps every row of each, so any
-#: department, and areas and categories of any level, add up from them).
-DIMENSIONS = ("department", "area", "category")
+#: The groupings a month's counts are kept by (``models.DIMENSIONS``: a month keeps every
+#: row of each, so any department, and areas and categories of any level, add up from them).
 
 
 def month_span(month: date) -> tuple[datetime, datetime]:

@@ -237,12 +237,12 @@ class Voice(models.Model):
                 name="voice_unique_external_id",
             )
         ]
-        # The repeat-voice rate counts from these, grouped by their first field.
+        # The repeat-voice rate counts from these, filtered by their first fields.
         indexes = [
-            models.Index(fields=["area", "received_at", "repeats"]),
-            models.Index(fields=["category", "received_at", "repeats"]),
-            models.Index(fields=["department", "received_at", "repeats"]),
-            models.Index(fields=["received_at", "repeats"]),
+            models.Index(fields=["area", "received_at", "department", "category", "repeats"]),
+            models.Index(fields=["category", "received_at", "department", "area", "repeats"]),
+            models.Index(fields=["department", "received_at", "area", "category", "repeats"]),
+            models.Index(fields=["received_at", "department", "area", "category", "repeats"]),
         ]
 
     def __str__(self) -> str:

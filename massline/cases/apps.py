@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db import transaction
 from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,9 @@ class CasesConfig(AppConfig):
         # changed (a case's own changes are marked by Case.save). Deleting is not followed:
         # after deleting cases or voices, run `massline count_figures`.
         def voice_changed(sender, instance, **kwargs):
-            FigureMonth.changed([instance.received_at])
+            # After the commit: a public submission only writes (see test_public_form).
+            moment = instance.received_at
+            transaction.on_commit(lambda: FigureMonth.changed([moment]), robust=True)
 
         def voices_changed(sender, moments, **kwargs):
             FigureMonth.changed(moments)

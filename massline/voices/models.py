@@ -252,6 +252,8 @@ class Voice(models.Model):
         self.person_key = person_key(self.phone, self.name, self.source)
         fields = kwargs.get("update_fields")
         recount = fields is None or bool(REPEAT_FIELDS.intersection(fields))
+        if self._state.adding and self.category_id is None:
+            recount = False  # without a category it neither repeats nor is repeated
         keys = {self.person_key}
         if recount and not self._state.adding:  # a changed phone: the old person's voices too
             keys.update(Voice.objects.filter(pk=self.pk).values_list("person_key", flat=True))

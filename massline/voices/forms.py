@@ -53,13 +53,13 @@ class QuickEntryForm(forms.ModelForm):
         fields = [
             "phone",
             "name",
-            "email",
             "kind",
             "subject",
             "body",
             "place",
             "area",
             "address",
+            "email",  # rarely given on a call: after what every caller says
             "consent_to_publish",
             "channel",
         ]

@@ -6,18 +6,11 @@ import os
 import pytest
 
 from massline.cases.models import Case, RoutingRule
+from massline.cases.tests.browser import log_in
 
 pytestmark = pytest.mark.browser
 
 SHOTS = os.environ.get("MASSLINE_SCREENSHOTS", "/tmp")  # noqa: S108
-
-
-def log_in(page, who: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", f"pass-{who}")
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
 
 
 def test_an_operator_triages_and_dispatches_and_the_handler_sees_it_on_the_workbench(

@@ -10,19 +10,12 @@ import pytest
 from django.core import mail
 
 from massline.cases.models import Case, RoutingRule
+from massline.cases.tests.browser import log_in
 from massline.voices.models import Voice
 
 pytestmark = pytest.mark.browser
 
 PHONE = "13912348765"
-
-
-def log_in(page, who: str) -> None:
-    page.goto("/login/")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", f"pass-{who}")
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
 
 
 def log_out(page) -> None:

@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from massline.cases.models import FigureMonth
         from massline.cases.starting import fill_empty
+        from massline.org.models import Area
         from massline.voices.models import Voice, voices_written
 
         # Time limits and holidays come back into emptied tables (after a test's flush).
@@ -27,5 +28,15 @@ class CasesConfig(AppConfig):
         def voices_changed(sender, moments, **kwargs):
             FigureMonth.changed(moments)
 
-        post_save.connect(voice_changed, sender=Voice, dispatch_uid="figures-voice-saved")
-        voices_written.connect(voices_changed, dispatch_uid="figures-voices-written")
+        # A district's kept counts are of the areas it had when they were counted: an area
+        # changed (it may have moved) makes every month count again. A new one has no cases.
+        def area_changed(sender, created, **kwargs):
+            if not created:
+                transaction.on_commit(FigureMonth.all_changed, robust=True)
+
+        # Held strongly: a signal keeps only a weak reference to a receiver by default, and
+        # these functions are local, so they were collected as soon as ready() returned.
+        kept = {"weak": False}
+        post_save.connect(voice_changed, sender=Voice, dispatch_uid="figures-voice-saved", **kept)
+        post_save.connect(area_changed, sender=Area, dispatch_uid="figures-area-saved", **kept)
+        voices_written.connect(voices_changed, dispatch_uid="figures-voices-written", **kept)

@@ -8,6 +8,7 @@ by the field of a dimension; the few groups are then added up into rows — area
 area one level below the one chosen, categories into the category one level below.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,7 +32,15 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massline.cases.models import DIMENSIONS, Callback, Case, FigureMonth, month_of
+from massline.cases.models import (
+    DIMENSIONS,
+    KEPT_MEASURES,
+    Callback,
+    Case,
+    FigureCount,
+    FigureMonth,
+    month_of,
+)
 from massline.org.models import Area, Category, Department
 from massline.voices.models import Voice
 
@@ -219,15 +228,23 @@ class Grouping:
     voice_field: str | object
     rows: dict  # row key → label, in display order
     row_of: Callable[[object], object] = lambda value: value
-    # The row a whole month's kept counts go to, if one does (not for weeks or days).
-    month_row: Callable[[date], object] = lambda month: None
+    # For the groupings by time (``all`` and periods), the row a kept month's or day's
+    # counts go to; the others add the kept counts of their own dimension by key.
+    date_row: Callable[[date], object] | None = None
+    # Whether a whole month's kept counts fit in one row (not in weeks: one may cut a month).
+    whole_months: bool = True
 
     def empty(self) -> dict:
         return {key: Row(key, label) for key, label in self.rows.items()}
 
+    @property
+    def dimension(self) -> str:
+        """The dimension of the kept counts this grouping adds up (see FigureCount)."""
+        return "all" if self.date_row else self.name
+
 
 def everything() -> Grouping:
-    return Grouping("all", Value(0), Value(0), {0: _("All")}, month_row=lambda month: 0)
+    return Grouping("all", Value(0), Value(0), {0: _("All")}, date_row=lambda day: 0)
 
 
 def by_department(departments: Iterable[Department]) -> Grouping:
@@ -323,13 +340,14 @@ def by_period(since: date, until: date, period: str) -> Grouping:
         ]
         return models.Case(*whens, default=Value(-1))
 
-    months = {start: i for i, (start, _end) in enumerate(spans)} if period == "month" else {}
+    starts = [start for start, _end in spans]
     return Grouping(
         "period",
         bucket("accepted_at"),
         bucket("received_at"),
         {i: span for i, span in enumerate(spans)},
-        month_row=months.get,
+        date_row=lambda day: bisect_right(starts, day) - 1,
+        whole_months=period == "month",
     )
 
 
@@ -399,23 +417,23 @@ def summarise(
     voices: QuerySet[Voice],
     now: datetime | None = None,
     span: tuple[datetime, datetime] | None = None,
-    kept: dict[date, dict] | None = None,
+    kept: "Kept | None" = None,
 ) -> list[Row]:
     """The figures and counts of each row of ``grouping`` (rows with nothing stay, empty)
     of the cases triaged and voices received within ``span`` (from, until; all if None):
     one query over the cases, one over the open ones, one over the voices. ``kept``: the
-    counts of whole months of the span in the same scope (see :func:`kept_months`), added
-    instead of counting those months' cases and voices again."""
+    months and days of the span whose counts are kept in the same scope (see
+    :func:`kept_counts`): their kept counts are added up by the database instead of
+    counting those months' and days' cases and voices again."""
     now = now or timezone.now()
     rows = grouping.empty()
-    kept = {
-        month: counts
-        for month, counts in (kept or {}).items()
-        if grouping.name in counts or grouping.month_row(month) is not None
-    }
+    months = kept.months if kept and grouping.whole_months else []
+    days = [day for day in kept.days if day.replace(day=1) not in months] if kept else []
+    covered = [month_span(month) for month in months]
+    covered += [(day_start(day), day_start(day + timedelta(days=1))) for day in days]
     # One range (or a few) for the database to find in its index, never the whole span
     # and a condition to read past.
-    ranges = _outside(span, kept) if span else [None]
+    ranges = _outside(span, covered) if span else [None]
     passes = [
         (cases, "accepted_at", grouping.case_field, recorded_measures()),
         (voices, "received_at", grouping.voice_field, VOICE_MEASURES),
@@ -431,18 +449,14 @@ def summarise(
             for counted in _grouped(queryset_in, field_name, measures):
                 if (row := rows.get(grouping.row_of(counted["group"]))) is not None:
                     _add(row, counted)
-    # The kept counts summed as plain numbers first (each key's over the months, or each
-    # month's over its keys), then added to the rows once each.
-    sums = defaultdict(lambda: defaultdict(int))
-    for month, counts in kept.items():
-        by_month = grouping.name not in counts
-        for key, counted in counts["department" if by_month else grouping.name]:
-            into = sums[grouping.month_row(month) if by_month else grouping.row_of(key)]
-            for name, count in counted.items():
-                into[name] += count
-    for key, counted in sums.items():
-        if (row := rows.get(key)) is not None:
-            _add(row, counted)
+    if covered:
+        for counted in _kept_sums(grouping, kept.scope, months, days):
+            if grouping.date_row:
+                key = grouping.date_row(counted.pop("day") or counted.pop("month"))
+            else:
+                key = grouping.row_of(counted.pop("key"))
+            if (row := rows.get(key)) is not None:
+                _add(row, counted)
     open_cases = cases.filter(OPEN)
     if span:
         open_cases = open_cases.filter(accepted_at__gte=span[0], accepted_at__lt=span[1])
@@ -455,10 +469,7 @@ def summarise(
     return list(rows.values())
 
 
-# ---- the counts of whole months, kept ------------------------------------------------------
-
-#: The groupings a month's counts are kept by (``models.DIMENSIONS``: a month keeps every
-#: row of each, so any department, and areas and categories of any level, add up from them).
+# ---- the counts of months and days, kept ----------------------------------------------------
 
 
 def month_span(month: date) -> tuple[datetime, datetime]:
@@ -467,23 +478,67 @@ def month_span(month: date) -> tuple[datetime, datetime]:
     return day_start(month.replace(day=1)), day_start(following)
 
 
-def _outside(span: tuple[datetime, datetime], months) -> list[tuple[datetime, datetime]]:
-    """The parts of ``span`` outside ``months``: before, between and after them."""
+def _outside(span: tuple[datetime, datetime], covered) -> list[tuple[datetime, datetime]]:
+    """The parts of ``span`` outside the ``covered`` spans (which do not overlap): before,
+    between and after them."""
     parts, start = [], span[0]
-    for month in sorted(months):
-        month_start, month_end = month_span(month)
-        if month_start > start:
-            parts.append((start, month_start))
-        start = max(start, month_end)
+    for covered_start, covered_end in sorted(covered):
+        if covered_start > start:
+            parts.append((start, covered_start))
+        start = max(start, covered_end)
     if start < span[1]:
         parts.append((start, span[1]))
     return parts
 
 
+def is_district(area: Area) -> bool:
+    """Whether ``area`` is two levels deep (a city's district): its figures are kept."""
+    return area.path.count("/") == 3
+
+
+def district_of() -> dict[int, int]:
+    """Each area's district, the area two levels deep it lies in (itself if it is one); the
+    areas above the districts have none."""
+    pks = dict(Area.objects.values_list("path", "pk"))
+    out = {}
+    for path, pk in pks.items():
+        parts = path.strip("/").split("/")
+        if len(parts) >= 2 and (district := pks.get(f"/{parts[0]}/{parts[1]}/")):
+            out[pk] = district
+    return out
+
+
+@dataclass
+class Kept:
+    """The months and days whose kept counts are those of the record now, within a period,
+    for the figures of ``scope`` (0: every case; else a district's pk, see FigureCount)."""
+
+    scope: int = 0
+    #: The whole months of the period.
+    months: list[date] = field(default_factory=list)
+    #: Every day of the period in such months, whole or not (kept for scope 0 only).
+    days: list[date] = field(default_factory=list)
+
+
+def _kept_sums(grouping: Grouping, scope: int, months: list[date], days: list[date]):
+    """The kept counts of ``months`` (whole) and ``days`` summed by the database, by key of
+    the grouping's dimension, or by month and day for a grouping by time."""
+    rows = FigureCount.objects.filter(
+        Q(day=None, month__in=months) | Q(day__in=days),
+        scope=scope,
+        dimension=grouping.dimension,
+    )
+    by = ["month", "day"] if grouping.date_row else ["key"]
+    sums = {name: Sum(name) for name in KEPT_MEASURES}
+    return rows.order_by().values(*by).annotate(**sums)
+
+
 def count_month(month: date, always: bool = False) -> FigureMonth | None:
-    """Count ``month``'s cases and voices by each of :data:`DIMENSIONS` and keep the counts,
-    if they changed since they were last counted (or ``always``); a background task does
-    this after the month changed (``tasks.count_months``)."""
+    """Count ``month``'s cases and voices by each of :data:`DIMENSIONS` and keep the counts
+    (:class:`FigureCount`) — the whole month's, of every case and of each district's, and
+    each day's of every case — if they changed since they were last counted (or
+    ``always``); a background task does this after the month changed
+    (``tasks.count_months``)."""
     start, end = month_span(month)
     cases = Case.objects.filter(HANDLED, accepted_at__gte=start, accepted_at__lt=end)
     voices = Voice.objects.filter(received_at__gte=start, received_at__lt=end)
@@ -491,18 +546,49 @@ def count_month(month: date, always: bool = False) -> FigureMonth | None:
         kept, created = FigureMonth.objects.select_for_update().get_or_create(month=month)
         if not (created or always or kept.counted != kept.changes):
             return None
-        counts = {}
-        for dimension in DIMENSIONS:
-            by_key = defaultdict(dict)
-            for queryset, measures in [(cases, recorded_measures()), (voices, VOICE_MEASURES)]:
-                for counted in _grouped(queryset, dimension, measures):
-                    by_key[counted.pop("group")].update(counted)
-            # Counts of nothing are left out: the rows add what is there.
-            counts[dimension] = [
-                [key, {name: n for name, n in counted.items() if n}]
-                for key, counted in by_key.items()
-            ]
-        kept.counts, kept.counted, kept.counted_at = counts, kept.changes, timezone.now()
+        districts = district_of()
+        # (day or None, scope, dimension, key) → measure → count, added up from the
+        # database's counts: the whole month by area (for the district) and dimension, and
+        # each day by dimension. "all" is added from the passes by area (each case once).
+        sums = defaultdict(lambda: defaultdict(int))
+
+        def add(into, counted: dict) -> None:
+            for name in KEPT_MEASURES:
+                if counted.get(name):
+                    sums[into][name] += counted[name]
+
+        # Days by their number in the month, as the trend by day counts them: a comparison
+        # per day the database makes itself (SQLite casts a date by calling Python per row).
+        by_day = by_period(month, end.date() - timedelta(days=1), "day")
+        passes = [
+            (cases, recorded_measures(), by_day.case_field),
+            (voices, VOICE_MEASURES, by_day.voice_field),
+        ]
+        for queryset, measures, day_of in passes:
+            queryset = queryset.order_by()
+            for dimension in DIMENSIONS:
+                by_area = ["area", dimension] if dimension != "area" else ["area"]
+                for counted in queryset.values(*by_area).annotate(**measures):
+                    district = districts.get(counted["area"])
+                    for scope in [0, district] if district else [0]:
+                        add((None, scope, dimension, counted[dimension]), counted)
+                        if dimension == "area":
+                            add((None, scope, "all", 0), counted)
+                days = queryset.annotate(day=day_of).values("day", dimension)
+                for counted in days.annotate(**measures):
+                    day = month + timedelta(days=counted["day"])
+                    add((day, 0, dimension, counted[dimension]), counted)
+                    if dimension == "area":
+                        add((day, 0, "all", 0), counted)
+        FigureCount.objects.filter(month=kept).delete()
+        FigureCount.objects.bulk_create(
+            [
+                FigureCount(month=kept, day=day, scope=scope, dimension=dim, key=key, **counts)
+                for (day, scope, dim, key), counts in sums.items()
+            ],
+            batch_size=2000,
+        )
+        kept.counted, kept.counted_at = kept.changes, timezone.now()
         kept.save()
     return kept
 
@@ -515,6 +601,7 @@ def count_all() -> int:
         *Voice.objects.aggregate(first=Min("received_at"), last=Max("received_at")).values(),
     ]
     moments = [moment for moment in moments if moment]
+    FigureCount.objects.all().delete()
     FigureMonth.objects.all().delete()
     if not moments:
         return 0
@@ -525,25 +612,35 @@ def count_all() -> int:
     return counted
 
 
-def kept_months(since: date, until: date) -> dict[date, dict]:
-    """The kept counts of the whole months from ``since`` to ``until`` that have not changed
-    since they were counted. Months not counted yet are counted in the background."""
-    months, day = [], since
-    while day <= until:
-        start, end = day.replace(day=1), (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-        if day == start and end - timedelta(days=1) <= until:
-            months.append(start)
-        day = end
-    kept = {m.month: m for m in FigureMonth.objects.filter(month__in=months)}
-    missing = [m for m in months if m not in kept]
-    if missing:
+def kept_counts(since: date, until: date, scope: int = 0) -> Kept:
+    """The months and days from ``since`` to ``until`` whose kept counts of ``scope`` have
+    not changed since they were counted. Months not counted yet are counted in the
+    background."""
+    months, month = [], since.replace(day=1)
+    while month <= until:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    found = {m.month: m for m in FigureMonth.objects.filter(month__in=months)}
+    if missing := [m for m in months if m not in found]:
         FigureMonth.objects.bulk_create(
             [FigureMonth(month=m, changes=1) for m in missing], ignore_conflicts=True
         )
         from massline.cases.tasks import count_months
 
         count_months.enqueue([m.isoformat() for m in missing])
-    return {month: m.counts for month, m in kept.items() if m.counted == m.changes}
+    kept = Kept(scope)
+    for month in months:
+        if month not in found or found[month].counted != found[month].changes:
+            continue
+        last = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        if since <= month and last <= until:
+            kept.months.append(month)
+        if not scope:
+            day = max(month, since)
+            while day <= min(last, until):
+                kept.days.append(day)
+                day += timedelta(days=1)
+    return kept
 
 
 def total(rows: Iterable[Row], label: str = "") -> Row:

@@ -381,6 +381,21 @@ class Case(models.Model):
             models.Index(
                 fields=["accepted_at", *DIMENSIONS, *OUTCOME_FIELDS], name="case_figures_by_time"
             ),
+            # The open cases (a few thousand of a year's), with every column the figures
+            # that depend on the time now read (figures.pending_measures).
+            models.Index(
+                fields=[
+                    "accepted_at",
+                    *DIMENSIONS,
+                    "reply_by",
+                    "respond_by",
+                    "contacted_at",
+                    "replied_at",
+                    "status",
+                ],
+                condition=Q(status__in=["accepted", "dispatched"]),
+                name="case_figures_open",
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -957,18 +972,16 @@ def month_of(moment: datetime) -> date:
 
 
 class FigureMonth(models.Model):
-    """The figures' counts of one month (its cases by the day they were triaged, its voices
-    by the day they came) by department, area and category, as counted from the record by
-    ``massline.cases.figures.count_month``: a dashboard over a year adds up a dozen of these
-    instead of reading every case. Every change to one of the month's cases or voices
-    counts in ``changes``; the counts are used only while ``counted`` (the changes they
-    saw) is the same, and a background task counts the month again."""
+    """Whether the kept counts of one month (:class:`FigureCount`: its cases by the day they
+    were triaged, its voices by the day they came) are those of the record now, as counted by
+    ``massline.cases.figures.count_month``: a dashboard over a year adds up a dozen months'
+    counts instead of reading every case. Every change to one of the month's cases or voices
+    counts in ``changes``; the counts are used only while ``counted`` (the changes they saw)
+    is the same, and a background task counts the month again."""
 
     month = models.DateField(primary_key=True)
     changes = models.PositiveBigIntegerField(default=0)
     counted = models.PositiveBigIntegerField(default=0)
-    # {dimension: [[key, {measure: count}], …]}, dimensions as in figures.DIMENSIONS
-    counts = models.JSONField(default=dict)
     counted_at = models.DateTimeField(null=True)
 
     class Meta:
@@ -992,6 +1005,78 @@ class FigureMonth(models.Model):
             from massline.cases.tasks import count_months
 
             transaction.on_commit(lambda: count_months.enqueue(fresh), robust=True)
+
+    @classmethod
+    def all_changed(cls) -> None:
+        """Every month changed, as when an area moves: the counts kept by district are of
+        the tree as it was (``massline.cases.figures.district_of``)."""
+        if months := [m.isoformat() for m in cls.objects.values_list("month", flat=True)]:
+            cls.objects.update(changes=F("changes") + 1)
+            from massline.cases.tasks import count_months
+
+            transaction.on_commit(lambda: count_months.enqueue(months), robust=True)
+
+
+#: What a month's or a day's kept counts hold: the columns of :class:`FigureCount` that
+#: ``massline.cases.figures`` adds up (its measures of the cases and of the voices).
+KEPT_MEASURES = (
+    "cases",
+    "response_of",
+    "response_met",
+    "on_time_of",
+    "on_time_met",
+    "reopen_of",
+    "reopen_met",
+    *(
+        f"{what}_{via}"
+        for via in ("link", "phone")
+        for what in ("callbacks", "satisfied", "solved")
+    ),
+    "voices",
+    "repeats",
+)
+
+
+class FigureCount(models.Model):
+    """The kept counts of one key of a dimension (a department, an area, a category, or
+    ``all``) among one month's cases and voices (``day`` empty) or one day's, within a scope:
+    0 for every case, else the district (an area two levels deep, ``figures.district_of``)
+    they lie in. Written by ``figures.count_month`` only, all of a month's at once; the
+    dashboard sums these rows in the database instead of counting the cases again.
+
+    Days are kept for every case only: they add up to the parts of months (a week, the
+    current month) of the whole city's figures; a district's months are kept whole."""
+
+    month = models.ForeignKey(FigureMonth, models.CASCADE, related_name="kept")
+    day = models.DateField(null=True)
+    scope = models.PositiveIntegerField(default=0)
+    dimension = models.CharField(max_length=10)
+    # The department's, area's or category's id (none: cases without one); 0 for "all".
+    key = models.PositiveIntegerField(null=True)
+    cases = models.PositiveIntegerField(default=0)
+    response_of = models.PositiveIntegerField(default=0)
+    response_met = models.PositiveIntegerField(default=0)
+    on_time_of = models.PositiveIntegerField(default=0)
+    on_time_met = models.PositiveIntegerField(default=0)
+    reopen_of = models.PositiveIntegerField(default=0)
+    reopen_met = models.PositiveIntegerField(default=0)
+    callbacks_link = models.PositiveIntegerField(default=0)
+    satisfied_link = models.PositiveIntegerField(default=0)
+    solved_link = models.PositiveIntegerField(default=0)
+    callbacks_phone = models.PositiveIntegerField(default=0)
+    satisfied_phone = models.PositiveIntegerField(default=0)
+    solved_phone = models.PositiveIntegerField(default=0)
+    voices = models.PositiveIntegerField(default=0)
+    repeats = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # How the dashboard asks: a scope's rows of one dimension, of some months or days.
+        indexes = [models.Index(fields=["scope", "dimension", "day", "month"])]
+        verbose_name = _("kept count of figures")
+        verbose_name_plural = _("kept counts of figures")
+
+    def __str__(self) -> str:
+        return f"{self.day or self.month:%Y-%m-%d} {self.scope} {self.dimension} {self.key}"
 
 
 class FittedClassifier(models.Model):

@@ -237,44 +237,125 @@ def test_periods_are_whole_days_weeks_and_months_cut_to_the_range():
     assert len(figures.buckets(date(2026, 2, 1), date(2026, 2, 28), "day")) == 28
 
 
+def kept_and_counted(city, since, until, period, district=None):
+    """The figures of every grouping the dashboard shows, from ``since`` to ``until``
+    (everything, or one district's), once adding the kept counts and once counting the
+    record: ``(kept, with kept counts, counted)``."""
+    cases, voices = Case.objects.filter(figures.HANDLED), Voice.objects.all()
+    if district:
+        areas = list(district.subtree().values_list("pk", flat=True))
+        cases, voices = cases.filter(area__in=areas), voices.filter(area__in=areas)
+    span = (figures.day_start(since), figures.day_start(until + timedelta(days=1)))
+    kept = figures.kept_counts(since, until, district.pk if district else 0)
+
+    def table(kept):
+        rows = {}
+        groupings = [
+            figures.everything(),
+            figures.by_area(district),
+            figures.by_category(None),
+            figures.by_department([city["housing"], city["ecology"]]),
+            figures.by_period(since, until, period),
+        ]
+        for grouping in groupings:
+            for row in figures.summarise(grouping, cases, voices, days(40), span=span, kept=kept):
+                rows[grouping.name, str(row.label)] = (
+                    {key: shown(rate) for key, rate in row.rates.items()},
+                    {
+                        via: {k: shown(r) for k, r in rates.items()}
+                        for via, rates in row.via.items()
+                    },
+                    row.counts,
+                )
+        return rows
+
+    return kept, table(kept), table(None)
+
+
+#: Periods of the dashboard over the cases below: March whole (by month, by week), parts of
+#: March and April (by month, week and day), in every case's scope and in a district's.
+PERIODS = [
+    (date(2026, 3, 1), date(2026, 3, 31), "month"),
+    (date(2026, 3, 1), date(2026, 3, 31), "week"),
+    (date(2026, 3, 4), date(2026, 4, 14), "month"),
+    (date(2026, 3, 4), date(2026, 4, 14), "week"),
+    (date(2026, 3, 25), date(2026, 4, 5), "day"),
+]
+
+
 @pytest.mark.django_db(transaction=True)  # the worker commits as db_worker does
-def test_kept_months_add_up_to_the_same_figures_and_a_change_is_counted_again(
-    office, people, run_worker
+def test_kept_months_and_days_add_up_to_the_same_figures_and_a_change_is_counted_again(
+    office, people, city, run_worker
 ):
-    march = (figures.day_start(date(2026, 3, 1)), figures.day_start(date(2026, 4, 1)))
     quick = office.case(days(0))
     office.contact(quick, days(0, "15:00"))
     office.rate(quick, office.reply(quick, days(1)), days(2), Callback.Rating.SATISFIED, True)
     late = office.case(days(3))
     office.contact(late, days(8))
     office.case(days(29), department="ecology", area="south_street", category="noise")
+    office.case(days(33, "23:30"), department="ecology", area="south_street", category="noise")
     office.voice(days(20))  # repeats the voice of the second case, as that one the first
-    now = days(40)
+    office.voice(days(34), area="south_street", category="noise", phone="13800000000")
 
-    def table(kept):
-        cases, voices = Case.objects.filter(figures.HANDLED), Voice.objects.all()
-        rows = {}
-        for grouping in [figures.everything(), figures.by_area(None), figures.by_category(None)]:
-            for row in figures.summarise(grouping, cases, voices, now, span=march, kept=kept):
-                rows[grouping.name, row.label] = (
-                    {key: shown(rate) for key, rate in row.rates.items()},
-                    row.counts,
-                )
-        return rows
-
-    counted = table(kept={})
-    assert figures.kept_months(date(2026, 3, 1), date(2026, 3, 31)) == {}  # not counted yet
+    for period in PERIODS:  # months not counted yet: the record is counted
+        kept, with_kept, counted = kept_and_counted(city, *period)
+        assert (kept.months, kept.days) == ([], []) and with_kept == counted
+    march = kept_and_counted(city, *PERIODS[0])[2]["all", "All"][0]
+    assert (march["response"], march["repeat"]) == ((1, 3), (2, 4))
     run_worker()
-    kept = figures.kept_months(date(2026, 3, 1), date(2026, 3, 31))
-    assert list(kept) == [date(2026, 3, 1)]
-    assert table(kept) == counted
-    assert counted["all", "All"][0]["response"] == (1, 3)
-    assert counted["all", "All"][0]["repeat"] == (2, 4)
+    for since, until, period in PERIODS:
+        for district in [None, city["north"], city["south"]]:
+            kept, with_kept, counted = kept_and_counted(city, since, until, period, district)
+            assert with_kept == counted, (since, until, period, district)
+            assert kept.months == ([date(2026, 3, 1)] if until.month == 3 else [])
+            # Days are kept for every case's figures only.
+            assert len(kept.days) == (0 if district else (until - since).days + 1)
 
     with time_machine.travel(days(40), tick=False):  # a late reply to a March case
         late.reply(people["housing_handler"], Reply.Disposition.RESOLVED, "已于当日修复。")
-    assert figures.kept_months(date(2026, 3, 1), date(2026, 3, 31)) == {}  # out of date
+    kept, with_kept, counted = kept_and_counted(city, *PERIODS[2])
+    assert kept.months == [] and kept.days[0] == date(2026, 4, 1)  # March out of date
+    assert with_kept == counted
     run_worker()
-    kept = figures.kept_months(date(2026, 3, 1), date(2026, 3, 31))
-    assert table(kept) == table(kept={})
-    assert table(kept)["all", "All"][0]["on_time"] == (1, 3)
+    for since, until, period in PERIODS:
+        kept, with_kept, counted = kept_and_counted(city, since, until, period)
+        assert with_kept == counted and kept.days
+    assert kept_and_counted(city, *PERIODS[0])[2]["all", "All"][0]["on_time"] == (1, 3)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_districts_kept_counts_follow_a_street_moved_into_it(office, city, run_worker):
+    office.case(days(0))
+    office.case(days(1), department="ecology", area="south_street", category="noise")
+    march = (date(2026, 3, 1), date(2026, 3, 31), "month")
+    kept_and_counted(city, *march)  # asks for the month: counted in the background
+    run_worker()
+    kept, with_kept, counted = kept_and_counted(city, *march, district=city["north"])
+    assert kept.months and with_kept == counted and counted["all", "All"][2]["cases"] == 1
+
+    street = city["south_street"]
+    street.parent = city["north"]
+    street.save()
+    kept, with_kept, counted = kept_and_counted(city, *march, district=city["north"])
+    assert kept.months == [] and counted["all", "All"][2]["cases"] == 2  # counted again
+    run_worker()
+    kept, with_kept, counted = kept_and_counted(city, *march, district=city["north"])
+    assert kept.months and with_kept == counted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_voice_changed_after_its_month_was_counted_is_counted_again(office, city, run_worker):
+    voice = office.voice(days(0))
+    march = (date(2026, 3, 1), date(2026, 3, 31), "month")
+    kept_and_counted(city, *march)
+    run_worker()
+    kept, with_kept, counted = kept_and_counted(city, *march)
+    assert kept.months and with_kept == counted
+
+    voice.category = city["noise"]  # a staff correction
+    voice.save()
+    kept, with_kept, counted = kept_and_counted(city, *march)
+    assert kept.months == [] and counted["category", "环境保护"][0]["repeat"] == (0, 1)
+    run_worker()
+    kept, with_kept, counted = kept_and_counted(city, *march)
+    assert kept.months and with_kept == counted

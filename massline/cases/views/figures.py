@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -151,12 +153,19 @@ class FiguresForm(forms.Form):
             voices = voices.filter(category__in=categories)
         return cases, voices
 
-    def whole_city(self, user) -> bool:
-        """Whether the figures are of every case of the period (no filter but the period,
-        and a user who sees every case): then kept counts of whole months add up to them."""
+    def kept_scope(self, user) -> int | None:
+        """Which kept counts add up to the figures asked for (``figures.kept_counts``): 0's
+        for every case of the period (no filter but the period, and a user who sees every
+        case), a district's for its cases (a leader's district, or one chosen), none (None)
+        for any other choice, counted from the record."""
         data = self.cleaned_data
-        filtered = data["area"] or data["department"] or data["category"]
-        return not filtered and not Case.objects.visible_to(user).query.has_filters()
+        if data["department"] or data["category"]:
+            return None
+        if not self.root and Case.objects.visible_to(user).query.has_filters():
+            return None
+        if (area := data["area"]) is None:
+            return 0
+        return area.pk if figures.is_district(area) else None
 
     def scope_params(self) -> dict:
         """The filters as query parameters, for links to the cases behind a count."""
@@ -206,6 +215,7 @@ def annotate(rows: list[Row], scope: dict, param: str | None) -> list[Row]:
             for key, f in FIGURES.items()
         ]
         row.count_cells = [(COUNT_LABELS[n], row.counts[n], link + n) for n in COUNTS]
+        row.table_cells = table_cells(row, escape(link))
         row.via_cells = [
             (
                 label,
@@ -219,15 +229,37 @@ def annotate(rows: list[Row], scope: dict, param: str | None) -> list[Row]:
     return rows
 
 
+def table_cells(row: Row, link: str) -> tuple[str, str]:
+    """A row's count cells and figure cells in a table of the dashboard, as HTML.
+
+    Written here rather than in the template: the dashboard's tables have a couple of hundred
+    rows of nine cells, and the template language took about half the page's time for them.
+    ``link``: the row's link to the cases behind it up to ``figure=``, HTML-escaped."""
+    counts = "".join(
+        f'<td class="num"><a href="{link}{name}">{row.counts[name]}</a></td>' for name in COUNTS
+    )
+    cells = []
+    for key in FIGURES:
+        rate = row[key]
+        if rate.of:
+            cells.append(
+                f'<td class="num"><a href="{link}{key}&amp;part=met">{percent(rate)}</a><br>'
+                f'<a class="muted" href="{link}{key}&amp;part=all">{rate.met} / {rate.of}</a></td>'
+            )
+        else:
+            cells.append('<td class="num"><span class="muted">—</span></td>')
+    return mark_safe(counts), mark_safe("".join(cells))  # noqa: S308 (escaped above)
+
+
 def dashboard_figures(request: HttpRequest, form: FiguresForm) -> dict:
     """Everything the dashboard shows, counted."""
     data = form.cleaned_data
     querysets = form.querysets(request.user, period=False)
     now, span = timezone.now(), form.span()
     scope = form.scope_params()
-    kept = {}
-    if form.whole_city(request.user):
-        kept = figures.kept_months(data["since"], data["until"])
+    kept = None
+    if (kept_scope := form.kept_scope(request.user)) is not None:
+        kept = figures.kept_counts(data["since"], data["until"], kept_scope)
     trend = figures.summarise(
         figures.by_period(data["since"], data["until"], data["period"]),
         *querysets,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import (
     Count,
     Exists,
@@ -581,16 +581,31 @@ def count_month(month: date, always: bool = False) -> FigureMonth | None:
                     if dimension == "area":
                         add((day, 0, "all", 0), counted)
         FigureCount.objects.filter(month=kept).delete()
-        FigureCount.objects.bulk_create(
-            [
-                FigureCount(month=kept, day=day, scope=scope, dimension=dim, key=key, **counts)
-                for (day, scope, dim, key), counts in sums.items()
-            ],
-            batch_size=2000,
-        )
+        _insert_counts(month, sums)
         kept.counted, kept.counted_at = kept.changes, timezone.now()
         kept.save()
     return kept
+
+
+def _insert_counts(month: date, sums: dict) -> None:
+    """Write a month's kept counts (about 17,000 rows at 25,000 cases a month) in one
+    statement run for every row: ``bulk_create`` prepared each of their 20 values through
+    its field and, on SQLite, sent 50 rows a statement — most of a month's counting time."""
+    columns = ["month_id", "day", "scope", "dimension", "key", *KEPT_MEASURES]
+    quote, date_value = connection.ops.quote_name, connection.ops.adapt_datefield_value
+    # Names of this model's own table and columns only, quoted; the values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(FigureCount._meta.db_table),
+        ", ".join(map(quote, columns)),
+        ", ".join(["%s"] * len(columns)),
+    )
+    rows = [
+        (date_value(month), date_value(day), scope, dimension, key)
+        + tuple(counts.get(name, 0) for name in KEPT_MEASURES)
+        for (day, scope, dimension, key), counts in sums.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def count_all() -> int:

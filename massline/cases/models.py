@@ -192,17 +192,17 @@ class RoutingRule(models.Model):
 
 #: What the figures of cases are grouped and filtered by.
 DIMENSIONS = ("department", "area", "category")
+#: The callback counts each case keeps, by via (link or phone).
+CALLBACK_FIELDS = tuple(
+    f"{what}_{via}" for via in ("link", "phone") for what in ("callbacks", "satisfied", "solved")
+)
 #: What the steps record of a case's outcome: all the figures read besides the dimensions.
 OUTCOME_FIELDS = [
     "status",
     "contacted_in_time",
     "replied_in_time",
     "reopened",
-    *(
-        f"{what}_{via}"
-        for via in ("link", "phone")
-        for what in ("callbacks", "satisfied", "solved")
-    ),
+    *CALLBACK_FIELDS,
 ]
 
 
@@ -694,7 +694,7 @@ class Case(models.Model):
             self._set_voice_status(Voice.Status.CLOSED)
         return callback
 
-    CALLBACK_COUNTS = OUTCOME_FIELDS[4:]
+    CALLBACK_COUNTS = CALLBACK_FIELDS
 
     def count_callback(self, via: str, rating: str, solved: bool) -> None:
         """Add a callback to the case's counts of verdicts (saved with the case)."""
@@ -1027,11 +1027,7 @@ KEPT_MEASURES = (
     "on_time_met",
     "reopen_of",
     "reopen_met",
-    *(
-        f"{what}_{via}"
-        for via in ("link", "phone")
-        for what in ("callbacks", "satisfied", "solved")
-    ),
+    *CALLBACK_FIELDS,
     "voices",
     "repeats",
 )

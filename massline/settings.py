@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "massline.hotissues",
     "massline.cases",
     "massline.notifications",
+    "massline.decisions",
+    "massline.cycles",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""Staff pages of decisions: concentrated opinions, decisions, commitments, livelihood projects."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The public site (no account): published decisions, commitments, livelihood projects, replies."""
+
+urlpatterns: list = []

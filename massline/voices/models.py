@@ -196,6 +196,9 @@ class Voice(models.Model):
     # kept up to date when voices are saved or imported, counted by the repeat-voice rate.
     repeats = models.BooleanField(_("repeats an earlier voice"), default=False, editable=False)
     consent_to_publish = models.BooleanField(_("agrees to publication"), default=False)
+    # Whether the person may be told what is decided about the problem they raised (and
+    # asked whether it addresses it), beyond the reply to their own voice.
+    consent_to_follow_up = models.BooleanField(_("agrees to be told of decisions"), default=False)
 
     # Endorsements, where the channel has them (a message board's likes and dislikes).
     likes = models.PositiveIntegerField(_("likes"), default=0)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/cases/", include("massline.cases.urls")),
     path("case/", include("massline.cases.urls_public")),
     path("staff/decisions/", include("massline.decisions.urls")),
+    path("staff/decisions/", include("massline.decisions.urls_publishing")),
     path("staff/cycles/", include("massline.cycles.urls")),
     path("open/", include("massline.decisions.urls_public")),
     path("api/", include("massline.voices.urls_api")),

@@ -8,19 +8,45 @@ so both are tracked, rolled up and published the same way. People who raised the
 told of the decision (:class:`Notice`) and asked whether it addresses their problem.
 """
 
+import re
 import secrets
+from collections import Counter
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from massline.hotissues.models import HotIssue
+from massline.hotissues.models import HotIssue, Membership
+from massline.lib.personal import mask_phone
+from massline.org import roles
 from massline.org.models import Department
 from massline.voices.models import Voice
+
+#: Representative voices an opinion quotes when the engine marked none (a split-off issue).
+REPRESENTATIVES = 5
+#: Places listed in an opinion's evidence, most voices first.
+PLACES_KEPT = 10
+#: Minority voices quoted in the drafted text.
+MINORITY_QUOTED = 5
+#: Digit runs this long in a voice's text are phone or id numbers, masked when quoted.
+_LONG_NUMBER = re.compile(r"\d{7,}")
+
+
+def masked_text(text: str) -> str:
+    """A voice's words with phone and id numbers masked (138****5678), for quoting."""
+    return _LONG_NUMBER.sub(lambda m: mask_phone(m.group()), text)
+
+
+def can_decide(user) -> bool:
+    """Whether ``user`` may draft opinions and record decisions (operators, leaders, admins)."""
+    return user.has_perm("decisions.add_decision")
 
 
 class Opinion(models.Model):
@@ -53,6 +79,127 @@ class Opinion(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @classmethod
+    @transaction.atomic
+    def draft(cls, hot_issue: HotIssue, user) -> "Opinion":
+        """Draft (and save) an opinion from a hot issue, for people to edit.
+
+        What it takes, plainly:
+
+        - the title and the summary are the issue's;
+        - the representative voices are the ones the engine marked (the hot-issue page
+          lists them first), else the first voices of different people;
+        - the evidence is the issue's figures now: people, voices, place (anchor) and the
+          places people named, first and last voice, voices per day, keywords, category,
+          area, and the kinds of voice;
+        - **agreement**: the issue's keywords that at least half of the people used (in a
+          voice's subject or text), each with how many people used it — at least the most
+          used one;
+        - **minority**: the voices that see it differently — a voice of another kind than
+          most (a suggestion or praise among complaints), or one that uses none of the
+          issue's keywords (its words are far from the issue's); quoted by subject.
+
+        Only voices ``user`` may see are read and quoted. Raises ValidationError when the
+        user may not decide or may not see the issue.
+        """
+        if not can_decide(user):
+            raise ValidationError(_("You may not draft opinions."), code="permission")
+        if not HotIssue.objects.visible_to(user).filter(pk=hot_issue.pk).exists():
+            raise ValidationError(_("This hot issue is not yours to act on."), code="permission")
+        members = list(
+            Membership.objects.filter(issue=hot_issue, voice__in=Voice.objects.visible_to(user))
+            .select_related("voice")
+            .order_by("-representative", "voice__received_at", "voice_id")
+        )
+        voices = [m.voice for m in members]
+        drafted = _agreement_and_minority(hot_issue.keywords, voices)
+        opinion = cls.objects.create(
+            hot_issue=hot_issue,
+            title=hot_issue.title,
+            summary=hot_issue.summary or hot_issue.title,
+            agreement=drafted["agreement"],
+            minority=drafted["minority"],
+            evidence={**_figures(hot_issue, voices), "minority_voices": drafted["voices"]},
+            drafted_by=user,
+        )
+        opinion.representative_voices.set(_representatives(members))
+        return opinion
+
+    @property
+    def minority_voices(self) -> models.QuerySet[Voice]:
+        return Voice.objects.filter(pk__in=self.evidence.get("minority_voices", []))
+
+
+def _who(voice: Voice) -> str:
+    return voice.person_key or f"voice:{voice.pk}"
+
+
+def _representatives(members: list[Membership]) -> list[Voice]:
+    marked = [m.voice for m in members if m.representative]
+    if marked:
+        return marked
+    chosen, seen = [], set()
+    for m in members:
+        if _who(m.voice) not in seen and len(chosen) < REPRESENTATIVES:
+            seen.add(_who(m.voice))
+            chosen.append(m.voice)
+    return chosen
+
+
+def _figures(issue: HotIssue, voices: list[Voice]) -> dict:
+    return {
+        "hot_issue": issue.pk,
+        "people": issue.people,
+        "voices": issue.voice_count,
+        "anchor": issue.anchor,
+        "place": issue.place,
+        "start": timezone.localdate(issue.start).isoformat(),
+        "end": timezone.localdate(issue.end).isoformat(),
+        "trend": list(issue.trend),
+        "keywords": list(issue.keywords),
+        "category": issue.category.full_name if issue.category else "",
+        "area": issue.area.full_name if issue.area else "",
+        "places": Counter(v.place for v in voices if v.place).most_common(PLACES_KEPT),
+        "kinds": Counter(v.kind for v in voices if v.kind).most_common(),
+        "heat": round(issue.heat, 1),
+        "why": issue.why,
+    }
+
+
+def _agreement_and_minority(keywords: list[str], voices: list[Voice]) -> dict:
+    """The drafted agreement and minority texts and the minority's voice ids (see draft)."""
+    people = {_who(v) for v in voices}
+    users_of = {
+        word: {_who(v) for v in voices if word in f"{v.subject} {v.body}"} for word in keywords
+    }
+    ranked = sorted(
+        (w for w in keywords if users_of[w]), key=lambda w: (-len(users_of[w]), keywords.index(w))
+    )
+    shared = [w for w in ranked if 2 * len(users_of[w]) >= len(people)] or ranked[:1]
+    agreement = "；".join(
+        gettext("%(n)s of %(people)s people mention “%(word)s”")
+        % {"n": len(users_of[w]), "people": len(people), "word": w}
+        for w in shared
+    )
+    kinds = Counter(v.kind for v in voices if v.kind)
+    usual = kinds.most_common(1)[0][0] if kinds else ""
+    minority, reasons = [], []
+    for v in voices:
+        other_kind = bool(v.kind) and v.kind != usual
+        off_topic = not any(w in f"{v.subject} {v.body}" for w in keywords)
+        if other_kind or off_topic:
+            minority.append(v)
+            reason = v.get_kind_display() if other_kind else gettext("other words")
+            reasons.append(f"“{masked_text(v.subject)}”（{reason}）")
+    text = ""
+    if minority:
+        text = ngettext(
+            "%(n)s voice sees it differently: %(quoted)s",
+            "%(n)s voices see it differently: %(quoted)s",
+            len(minority),
+        ) % {"n": len(minority), "quoted": "；".join(reasons[:MINORITY_QUOTED])}
+    return {"agreement": agreement, "minority": text, "voices": [v.pk for v in minority]}
+
 
 class Decision(models.Model):
     """What the government will do about a concentrated opinion, told in plain language."""
@@ -84,6 +231,7 @@ class Decision(models.Model):
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
         ordering = ["-decided_on", "-id"]
+        permissions = [("publish_decision", _("Can publish a decision and tell the people"))]
 
     def __str__(self) -> str:
         return self.title
@@ -91,6 +239,11 @@ class Decision(models.Model):
     @property
     def hot_issue(self) -> HotIssue:
         return self.opinion.hot_issue
+
+    @property
+    def progress(self) -> int:
+        """Its commitments' progress rolled up like a parent's (see :func:`rolled_up`)."""
+        return rolled_up(self.commitments.filter(parent=None))
 
 
 class Programme(models.Model):
@@ -105,9 +258,56 @@ class Programme(models.Model):
         verbose_name = _("livelihood programme")
         verbose_name_plural = _("livelihood programmes")
         ordering = ["-year", "title"]
+        permissions = [("import_projects", _("Can import livelihood projects from files"))]
 
     def __str__(self) -> str:
         return self.title
+
+    def figures(self, today: date | None = None) -> list[dict]:
+        """Per category, in the order categories first appear (then the whole programme as
+        the last row, category ""): projects, done, overdue, budget total (yuan) and mean
+        progress %. Counts the projects themselves, not their parts."""
+        today = today or timezone.localdate()
+        projects = list(self.projects.filter(parent=None).order_by("id"))
+        groups: dict[str, list[Commitment]] = {}
+        for project in projects:
+            groups.setdefault(project.category, []).append(project)
+        rows = [_category_row(category, group, today) for category, group in groups.items()]
+        return [*rows, _category_row("", projects, today)]
+
+
+def _category_row(category: str, projects: list["Commitment"], today: date) -> dict:
+    return {
+        "category": category,
+        "projects": len(projects),
+        "done": sum(p.status == Commitment.Status.DONE for p in projects),
+        "overdue": sum(p.overdue_on(today) for p in projects),
+        "budget": sum((p.budget or Decimal(0) for p in projects), Decimal(0)),
+        "progress": round(sum(p.progress for p in projects) / len(projects)) if projects else 0,
+    }
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def open(self) -> "CommitmentQuerySet":
+        """Neither done nor dropped."""
+        return self.exclude(status__in=[Commitment.Status.DONE, Commitment.Status.DROPPED])
+
+    def overdue(self, today: date | None = None) -> "CommitmentQuerySet":
+        """Past their deadline and still open."""
+        return self.open().filter(deadline__lt=today or timezone.localdate())
+
+    def kept(self) -> "CommitmentQuerySet":
+        """Done by their deadline."""
+        return self.filter(status=Commitment.Status.DONE, done_on__lte=models.F("deadline"))
+
+    def updatable_by(self, user) -> "CommitmentQuerySet":
+        """Those whose progress ``user`` may record: a handler only their department's."""
+        if not user.is_active or not user.has_perm("decisions.update_progress"):
+            return self.none()
+        if user.is_superuser or roles.role_of(user) != roles.HANDLER:
+            return self
+        staff = getattr(user, "staff", None)
+        return self.filter(unit_id=staff.department_id) if staff else self.none()
 
 
 class Commitment(models.Model):
@@ -167,13 +367,18 @@ class Commitment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
     )
+    # The day it was first recorded done: kept when that is not after the deadline.
+    done_on = models.DateField(_("done on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("commitment")
         verbose_name_plural = _("commitments")
         ordering = ["deadline", "id"]
+        permissions = [("update_progress", _("Can record the progress of a commitment"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(decision__isnull=False) | Q(programme__isnull=False),
@@ -190,6 +395,105 @@ class Commitment(models.Model):
     def clean(self) -> None:
         if self.decision_id is None and self.programme_id is None:
             raise ValidationError(_("A commitment belongs to a decision or a programme."))
+
+    # ---- figures --------------------------------------------------------------------
+
+    def overdue_on(self, today: date) -> bool:
+        return self.deadline < today and self.status not in (self.Status.DONE, self.Status.DROPPED)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Past its deadline and neither done nor dropped."""
+        return self.overdue_on(timezone.localdate())
+
+    @property
+    def kept(self) -> bool:
+        """Done by its deadline."""
+        return (
+            self.status == self.Status.DONE
+            and self.done_on is not None
+            and self.done_on <= self.deadline
+        )
+
+    @property
+    def has_parts(self) -> bool:
+        return self.children.exists()
+
+    # ---- recording progress: check, write in a transaction, keep the history ----------
+
+    def can_update(self, user) -> bool:
+        """Whether ``user`` may record progress here (a handler: their department's only)."""
+        return Commitment.objects.updatable_by(user).filter(pk=self.pk).exists()
+
+    @transaction.atomic
+    def record(self, user, progress: int, status: str, note: str = "") -> "CommitmentUpdate":
+        """Record progress % and status with a note, keep it in the history, and roll the
+        change up into the parents. A commitment with parts is their roll-up: update the
+        parts instead. Done means 100 %."""
+        if not self.can_update(user):
+            raise ValidationError(
+                _("You may not record the progress of this commitment."), code="permission"
+            )
+        if self.has_parts:
+            raise ValidationError(
+                _("Its progress is the roll-up of its parts: update those."), code="parts"
+            )
+        if not isinstance(progress, int) or not 0 <= progress <= 100:
+            raise ValidationError(_("Progress is a whole number from 0 to 100."), code="progress")
+        if status not in self.Status.values:
+            raise ValidationError(_("Unknown status."), code="status")
+        if status == self.Status.DONE and progress != 100:
+            raise ValidationError(_("A commitment that is done is at 100 %."), code="done")
+        update = self._write(user, progress, status, " ".join(note.split()))
+        if self.parent_id:
+            self.parent.roll_up(user)
+        return update
+
+    def roll_up(self, user) -> None:
+        """Take progress and status from the parts; record the change, then in the parent.
+
+        Progress: budget-weighted when every part has a budget, else the mean (dropped
+        parts do not count). Status: dropped when every part is, done when every other part
+        is, delayed when any is, not started when none has begun, else on track.
+        """
+        parts = list(self.children.all())
+        progress = rolled_up(parts)
+        statuses = {p.status for p in parts} - {self.Status.DROPPED} or {self.Status.DROPPED}
+        if statuses <= {self.Status.DONE, self.Status.DROPPED}:
+            status = statuses.pop()
+        elif self.Status.DELAYED in statuses:
+            status = self.Status.DELAYED
+        elif statuses == {self.Status.PLANNED}:
+            status = self.Status.PLANNED
+        else:
+            status = self.Status.ON_TRACK
+        if (progress, status) != (self.progress, self.status):
+            self._write(user, progress, status, gettext("Rolled up from its parts."))
+            if self.parent_id:
+                self.parent.roll_up(user)
+
+    def _write(self, user, progress: int, status: str, note: str) -> "CommitmentUpdate":
+        self.progress, self.status = progress, status
+        if status == self.Status.DONE and self.done_on is None:
+            self.done_on = timezone.localdate()
+        self.save(update_fields=["progress", "status", "done_on", "updated_at"])
+        return CommitmentUpdate.objects.create(
+            commitment=self, by=user, progress=progress, status=status, note=note
+        )
+
+
+def rolled_up(parts) -> int:
+    """The progress % of several commitments as one: weighted by budget when every one
+    has a budget above zero, else their mean; dropped ones do not count."""
+    counted = [p for p in parts if p.status != Commitment.Status.DROPPED]
+    if not counted:
+        return 0
+    budgets = [p.budget for p in counted]
+    if all(budgets):
+        weighted = sum(p.progress * p.budget for p in counted) / sum(budgets)
+    else:
+        weighted = Decimal(sum(p.progress for p in counted)) / len(counted)
+    return int(Decimal(weighted).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 class CommitmentUpdate(models.Model):

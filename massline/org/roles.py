@@ -29,6 +29,24 @@ ACT_ON_HOT_ISSUES = [
 # oversee. Everyone who sees voices sees the cases they may see.
 SEE_CASES = ["cases.view_case", "cases.view_event", "cases.view_reply", "cases.view_callback"]
 
+# Decisions: operators, leaders and administrators draft opinions, decide, import livelihood
+# projects and record any commitment's progress; handlers record their department's
+# commitments (see ``CommitmentQuerySet.updatable_by``); everyone else who works here reads.
+SEE_DECISIONS = [
+    f"decisions.view_{model}"
+    for model in ("opinion", "decision", "commitment", "commitmentupdate", "milestone", "programme")
+]
+DECIDE = [
+    *SEE_DECISIONS,
+    *(
+        f"decisions.{action}_{model}"
+        for action in ("add", "change")
+        for model in ("opinion", "decision", "commitment", "milestone", "programme")
+    ),
+    "decisions.update_progress",
+    "decisions.import_projects",
+]
+
 PERMISSIONS = {
     OPERATOR: [
         *SEE_CASES,
@@ -42,6 +60,7 @@ PERMISSIONS = {
         "voices.reveal_person",
         "voices.import_voices",
         *ACT_ON_HOT_ISSUES,
+        *DECIDE,
     ],
     HANDLER: [
         *SEE_CASES,
@@ -50,6 +69,8 @@ PERMISSIONS = {
         "voices.reveal_person",
         *SEE_HOT_ISSUES,
         "voices.add_categorycorrection",
+        *SEE_DECISIONS,
+        "decisions.update_progress",
     ],
     LEADER: [
         *SEE_CASES,
@@ -59,6 +80,8 @@ PERMISSIONS = {
         "voices.view_voice",
         "voices.reveal_person",
         *ACT_ON_HOT_ISSUES,
+        *DECIDE,
+        "decisions.publish_decision",
     ],
     ADMINISTRATOR: [
         "voices.view_voice",
@@ -67,6 +90,8 @@ PERMISSIONS = {
         "voices.view_apitoken",
         "voices.change_apitoken",
         *ACT_ON_HOT_ISSUES,
+        *DECIDE,
+        "decisions.publish_decision",
         *(
             f"org.{action}_{model}"
             for action in ("add", "change", "view", "delete")
@@ -91,6 +116,7 @@ PERMISSIONS = {
         *SEE_HOT_ISSUES,
         *SEE_CASES,
         "cases.view_figures",
+        *SEE_DECISIONS,
     ],
 }
 

@@ -20,7 +20,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Status, Swagger
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 
 from massline.org.models import Area, Category, Department
 from massline.voices.models import ApiToken, Voice
@@ -113,6 +113,11 @@ class VoiceIn(Schema):
     department_code: str | None = Field(None, max_length=_max_length(Department, "code"))
     person: PersonIn | None = None
     consent_to_publish: bool = False
+    consent_to_follow_up: bool = Field(
+        False,
+        description="The person wants to be told what is decided about the problem they "
+        "raised (by SMS, so it needs person.phone).",
+    )
     likes: int = Field(0, ge=0, le=2**31 - 1)
     dislikes: int = Field(0, ge=0, le=2**31 - 1)
     source: str = Field(
@@ -152,6 +157,13 @@ class VoiceIn(Schema):
             raise ValueError(f"extra is longer than {EXTRA_MAX_CHARS} characters as JSON")
         return value
 
+    @model_validator(mode="after")
+    def reachable(self) -> "VoiceIn":
+        # The decision is told by SMS to the phone given: consent without one tells nobody.
+        if self.consent_to_follow_up and not (self.person and self.person.phone.strip()):
+            raise ValueError("consent_to_follow_up needs person.phone to tell the person")
+        return self
+
 
 class VoiceOut(Schema):
     """A voice as other systems see it: the person only masked."""
@@ -173,6 +185,7 @@ class VoiceOut(Schema):
     masked_name: str
     masked_phone: str
     consent_to_publish: bool
+    consent_to_follow_up: bool
     likes: int
     dislikes: int
     source: str
@@ -336,6 +349,7 @@ def create_voice(request: HttpRequest, payload: VoiceIn):
             "happened_at",
             "place",
             "consent_to_publish",
+            "consent_to_follow_up",
             "likes",
             "dislikes",
             "external_id",

@@ -61,8 +61,14 @@ class QuickEntryForm(forms.ModelForm):
             "address",
             "email",  # rarely given on a call: after what every caller says
             "consent_to_publish",
+            "consent_to_follow_up",
             "channel",
         ]
+        labels = {
+            "consent_to_follow_up": _(
+                "The caller wants to be told what is decided about this problem"
+            ),
+        }
         widgets = {
             "phone": forms.TextInput(
                 attrs={"autofocus": True, "inputmode": "tel", "autocomplete": "off"}
@@ -74,6 +80,9 @@ class QuickEntryForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         return china_phone(self.cleaned_data["phone"])
+
+    def clean(self) -> dict:
+        return check_follow_up_reachable(super().clean())
 
 
 class DateRangeForm(forms.Form):
@@ -239,6 +248,22 @@ class PublicAreaField(forms.TypedChoiceField):
         )
 
 
+def check_follow_up_reachable(data: dict) -> dict:
+    """A person who wants to be told of the decision must give a phone or an email: the
+    notice goes there, and nowhere else. (A phone or email that is itself wrong says so.)"""
+    given = "phone" in data and "email" in data  # both valid, possibly empty
+    if data.get("consent_to_follow_up") and given and not (data["phone"] or data["email"]):
+        raise forms.ValidationError(
+            {
+                "consent_to_follow_up": _(
+                    "To be told of the decision, give a phone number or an email address."
+                )
+            },
+            code="unreachable",
+        )
+    return data
+
+
 def china_phone(phone: str) -> str:
     """A Chinese mobile or landline number as plain digits, "" if none was given.
 
@@ -325,17 +350,24 @@ class PublicVoiceForm(forms.ModelForm):
             "email",
             "address",
             "consent_to_publish",
+            "consent_to_follow_up",
         ]
         labels = {
             "subject": _("Subject"),
             "body": _("What happened"),
             "place": _("Where"),
             "consent_to_publish": _("You may publish my voice (never my name, phone or address)."),
+            "consent_to_follow_up": _("Tell me what is decided about this problem."),
         }
         help_texts = {
             "subject": _("In one line: what is it about?"),
             "body": _("When and where, who is affected, and what you would like done."),
             "place": _("A road, a housing compound, a building, a landmark…"),
+            "consent_to_follow_up": _(
+                "When the government decides what to do about the problem many people "
+                "raised, you get one message by SMS or email with a link, and may say "
+                "whether it solves yours."
+            ),
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
 
@@ -349,6 +381,9 @@ class PublicVoiceForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         return china_phone(self.cleaned_data["phone"])
+
+    def clean(self) -> dict:
+        return check_follow_up_reachable(super().clean())
 
     def save(self, channel: str) -> Voice:
         """The voice and its attachments, committed together (see ``save_with_attachments``)."""

@@ -50,6 +50,7 @@ FIELDS = {
     "category_3": gettext_lazy("Category, third level"),
     "likes": gettext_lazy("Likes"),
     "dislikes": gettext_lazy("Dislikes"),
+    "consent_to_follow_up": gettext_lazy("Agrees to be told of decisions (yes/no)"),
 }
 
 # Column headers seen in 12345 hotline and message-board exports, by field.
@@ -99,6 +100,13 @@ SYNONYMS = {
     "category_3": ["三级分类"],
     "likes": ["点赞数", "点赞", "支持数"],
     "dislikes": ["反对数", "反对", "踩"],
+    "consent_to_follow_up": [
+        "同意回访告知",
+        "同意告知",
+        "是否同意告知",
+        "告知处理决定",
+        "同意告知处理决定",
+    ],
 }
 
 
@@ -265,6 +273,21 @@ def parse_count(value: Any) -> int:
     return int(number)
 
 
+# How exports write yes and no; a blank cell is no.
+YES_WORDS = {"是", "同意", "愿意", "y", "yes", "true", "1", "√", "✓"}
+NO_WORDS = {"否", "不同意", "不愿意", "n", "no", "false", "0", "×", "✗", ""}
+
+
+def parse_yes_no(value: Any) -> bool:
+    """A yes/no cell such as 是/否, 同意/不同意, Y/N, 1/0; blank is no."""
+    text = cell_text(value).strip().lower()
+    if text in YES_WORDS:
+        return True
+    if text in NO_WORDS:
+        return False
+    raise ValueError(_("“%(value)s” is neither yes nor no; write 是 or 否.") % {"value": text})
+
+
 def clean_body(value: Any) -> str:
     """The text without the padding web pages leave at its ends (tabs, newlines, 　)."""
     return cell_text(value).strip()
@@ -302,6 +325,10 @@ class Columns:
         id_column = next((column for _i, column, f in fields if f == "external_id"), "")
         return cls(fields, extra, id_column)
 
+
+# What the person agreed to, not what they said: a row without an id is known without it
+# (a file imported before the column was recognised is still the same rows).
+ROW_FLAGS = {"consent_to_follow_up"}
 
 TEXT_FIELDS = {
     "external_id",
@@ -352,13 +379,16 @@ def clean_row(
                     raise ValueError(_("The body is empty: there is nothing the person said."))
             elif target in ("received_at", "happened_at"):
                 value = parse_when(raw, tz)
+            elif target == "consent_to_follow_up":
+                value = parse_yes_no(raw)
             else:  # likes, dislikes
                 value = parse_count(raw)
         except ValueError as error:
             errors.append(RowError(number, column, str(error)))
             continue
         values[target] = value
-        texts.append(f"{target}={cell_text(raw).strip()}")
+        if target not in ROW_FLAGS:
+            texts.append(f"{target}={cell_text(raw).strip()}")
 
     names = tuple(
         n for n in (values.pop(k, "") for k in ("category", "category_2", "category_3")) if n
@@ -409,6 +439,7 @@ def build_voice(
         person_key=person_key(phone, name, source),
         likes=values.get("likes", 0),
         dislikes=values.get("dislikes", 0),
+        consent_to_follow_up=values.get("consent_to_follow_up", False),
         source=source,
         external_id=values["external_id"],
         extra=values["extra"],

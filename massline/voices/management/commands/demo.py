@@ -36,6 +36,8 @@ from massline.voices.models import (
 SOURCE = "massline-demo"
 EMAIL_DOMAIN = "demo.invalid"  # marks the demo's accounts, so --reset removes only them
 BATCH = 2000
+# About two in five people who leave a phone number ask to be told what is decided.
+FOLLOW_UP_SHARE = 0.4
 URL = "http://127.0.0.1:8000/"
 
 
@@ -166,6 +168,8 @@ class Command(BaseCommand):
         # The year up to yesterday: the newest voices are still being handled.
         start = timezone.localdate() - timedelta(days=365)
         rng = random.Random(seed)
+        # Its own draws, so the rest of the demo city stays what the same seed always gave.
+        follow_up = random.Random(f"follow-up:{seed}")
         batch = []
         progress = tqdm(
             total=count, unit=" voices", file=sys.stderr, disable=verbosity == 0 or count == 0
@@ -190,6 +194,7 @@ class Command(BaseCommand):
                         # bulk_create skips Voice.save(), which sets the key
                         person_key=person_key(v.phone, v.name, SOURCE),
                         consent_to_publish=v.channel in ("web", "mobile") and rng.random() < 0.6,
+                        consent_to_follow_up=bool(v.phone) and follow_up.random() < FOLLOW_UP_SHARE,
                         likes=v.likes,
                         dislikes=v.dislikes,
                         source=SOURCE,

@@ -47,6 +47,11 @@ DECIDE = [
     "decisions.import_projects",
 ]
 
+# Cycles: those who oversee read the verifications and the cycle reports; operators and
+# leaders verify decisions (see ``massline.cycles.models.check_can_verify``).
+SEE_CYCLES = ["cycles.view_verification", "cycles.view_reopening", "cycles.view_cycle_report"]
+VERIFY = [*SEE_CYCLES, "cycles.add_verification"]
+
 PERMISSIONS = {
     OPERATOR: [
         *SEE_CASES,
@@ -61,6 +66,7 @@ PERMISSIONS = {
         "voices.import_voices",
         *ACT_ON_HOT_ISSUES,
         *DECIDE,
+        *VERIFY,
     ],
     HANDLER: [
         *SEE_CASES,
@@ -82,6 +88,7 @@ PERMISSIONS = {
         *ACT_ON_HOT_ISSUES,
         *DECIDE,
         "decisions.publish_decision",
+        *VERIFY,
     ],
     ADMINISTRATOR: [
         "voices.view_voice",
@@ -109,6 +116,7 @@ PERMISSIONS = {
         "notifications.view_notification",
         "notifications.change_notification",
         "notifications.view_deadlinecheck",
+        *SEE_CYCLES,
     ],
     AUDITOR: [
         "voices.view_voice",
@@ -117,6 +125,7 @@ PERMISSIONS = {
         *SEE_CASES,
         "cases.view_figures",
         *SEE_DECISIONS,
+        *SEE_CYCLES,
     ],
 }
 

@@ -129,6 +129,40 @@ class Opinion(models.Model):
     def minority_voices(self) -> models.QuerySet[Voice]:
         return Voice.objects.filter(pk__in=self.evidence.get("minority_voices", []))
 
+    def timeline(self) -> dict:
+        """The voices per day as they were when drafted, as bars like the hot-issue page's."""
+        return HotIssue(trend=self.evidence.get("trend", [])).timeline()
+
+    @transaction.atomic
+    def decide(self, user, *, title: str, text: str, unit: Department, commitments) -> "Decision":
+        """Record the decision on this opinion with its commitments, each a dict of title,
+        owner, unit, deadline, budget and milestones (a list of (date, title)); each
+        commitment's history starts with its promise."""
+        if not can_decide(user):
+            raise ValidationError(_("You may not record decisions."), code="permission")
+        if not commitments:
+            raise ValidationError(_("A decision needs at least one commitment."), code="empty")
+        decision = Decision.objects.create(
+            opinion=self, title=title, text=text, unit=unit, decided_by=user
+        )
+        for promise in commitments:
+            milestones = promise.get("milestones", [])
+            commitment = Commitment.objects.create(
+                decision=decision,
+                title=promise["title"],
+                owner=promise["owner"],
+                unit=promise["unit"],
+                deadline=promise["deadline"],
+                budget=promise.get("budget"),
+            )
+            Milestone.objects.bulk_create(
+                Milestone(commitment=commitment, due_on=day, title=name) for day, name in milestones
+            )
+            commitment.updates.create(
+                by=user, progress=0, status=commitment.status, note=gettext("Committed.")
+            )
+        return decision
+
 
 def _who(voice: Voice) -> str:
     return voice.person_key or f"voice:{voice.pk}"

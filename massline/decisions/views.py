@@ -43,8 +43,10 @@ def _commitments(queryset):
 @permission_required("decisions.view_decision", raise_exception=True)
 def decision_list(request: HttpRequest) -> HttpResponse:
     """Decisions, newest first, with their progress; opinions still waiting for a decision."""
-    decisions = Decision.objects.select_related("opinion__hot_issue", "unit").annotate(
-        commitment_count=Count("commitments", filter=Q(commitments__parent=None))
+    decisions = (
+        Decision.objects.select_related("opinion__hot_issue", "unit")
+        .annotate(commitment_count=Count("commitments", filter=Q(commitments__parent=None)))
+        .order_by("-decided_on", "-id")
     )
     waiting = Opinion.objects.filter(decisions=None).select_related("hot_issue")
     return render(

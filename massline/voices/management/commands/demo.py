@@ -20,6 +20,7 @@ from tqdm import tqdm
 
 from massline.cases.demo import create_demo_cases, delete_demo_cases
 from massline.cases.routing import routing_from_departments
+from massline.decisions.demo import create_demo_decisions, delete_demo_decisions
 from massline.hotissues.finding import recompute
 from massline.hotissues.models import HotIssue, IssueAction
 from massline.org import roles
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 self.load(city, voices, seed, verbosity)
         if not loaded and voices:
             self.concentrate()
+            self.decide(city, seed)
         if loaded:
             self.stdout.write(f"The demo data is already loaded ({city.name}); nothing to do.")
             self.stdout.write("Use --reset to delete it and load it again.\n")
@@ -220,6 +222,14 @@ class Command(BaseCommand):
             f"in {time.perf_counter() - started:.1f} s."
         )
 
+    def decide(self, city: City, seed: int) -> None:
+        """The year's livelihood projects and decisions on the hottest issues."""
+        operator = User.objects.get(username="operator", email__endswith="@" + EMAIL_DOMAIN)
+        projects, decisions = create_demo_decisions(operator, city.code, seed)
+        self.stdout.write(
+            f"Decided on the {decisions} hottest issues; {projects} livelihood projects."
+        )
+
     # ---- reset ---------------------------------------------------------------------
 
     def reset(self, city: City) -> None:
@@ -234,6 +244,7 @@ class Command(BaseCommand):
         city_area = Area.objects.filter(code=city.code, name=city.name).first()
         in_city = Q(area__path__startswith=city_area.path) if city_area else Q(pk__in=[])
         try:
+            delete_demo_decisions(users, Department.objects.filter(code__in=codes))
             delete_demo_cases(Voice.objects.filter(Q(source=SOURCE) | in_city))
             PersonalDataAccess.objects.filter(user__in=users).delete()
             IssueAction.objects.filter(user__in=users).delete()

@@ -122,3 +122,19 @@ def test_anonymous_people_are_sent_to_log_in(client, lifts, people):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
     assert client.post(reverse("opinion-draft", args=[lifts.pk])).url.startswith("/login/")
+
+
+def test_the_pages_speak_chinese_by_default(lifts, people):
+    from django.test import Client
+
+    chinese = Client()
+    chinese.force_login(people["operator"])
+    assert (
+        "形成集中意见" in chinese.get(reverse("hotissue-detail", args=[lifts.pk])).content.decode()
+    )
+    chinese.post(reverse("opinion-draft", args=[lifts.pk]))
+    opinion = Opinion.objects.get()
+    page = chinese.get(reverse("opinion-detail", args=[opinion.pk])).content.decode()
+    assert "共同意见" in page and "少数不同意见" in page
+    assert "5 人中有 5 人提到“电梯”" in opinion.agreement
+    assert "1 条诉求看法不同" in opinion.minority and "（建议）" in opinion.minority

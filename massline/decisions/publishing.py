@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from massline.decisions.models import Decision, Notice
+from massline.decisions.models import Decision, Notice, Programme
 from massline.hotissues.models import HotIssue
 from massline.lib.personal import normalise_phone
 from massline.notifications.messages import MOBILE, site_url
@@ -165,6 +165,21 @@ def unpublish(decision: Decision, user) -> None:
         raise ValidationError(_("Only a published decision can be withdrawn."), code="status")
     decision.status, decision.published_at = Decision.Status.DRAFT, None
     decision.save(update_fields=["status", "published_at"])
+
+
+def check_can_publish_programme(user) -> None:
+    if not (user.is_active and user.has_perm("decisions.publish_decision")):
+        raise ValidationError(_("You may not publish livelihood programmes."), code="permission")
+
+
+def publish_programme(programme: Programme, user, public: bool = True) -> None:
+    """Show a livelihood programme on the public site (or, ``public=False``, no longer)."""
+    check_can_publish_programme(user)
+    if public and programme.published_at is None:
+        programme.published_at = timezone.now()
+    elif not public:
+        programme.published_at = None
+    programme.save(update_fields=["published_at"])
 
 
 def answers_of(decision: Decision) -> dict[str, int]:

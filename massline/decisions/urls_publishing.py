@@ -8,4 +8,9 @@ urlpatterns = [
     path("<int:pk>/publish/", views_publishing.publish, name="decision-publish"),
     path("<int:pk>/unpublish/", views_publishing.unpublish, name="decision-unpublish"),
     path("<int:pk>/notices/", views_publishing.notices, name="decision-notices"),
+    path(
+        "programmes/<int:pk>/publish/",
+        views_publishing.publish_programme,
+        name="programme-publish",
+    ),
 ]

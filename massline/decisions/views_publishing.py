@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from massline.decisions import publishing
-from massline.decisions.models import Decision
+from massline.decisions.models import Decision, Programme
 from massline.hotissues.models import HotIssue
 from massline.voices.views.staff import paginate
 
@@ -31,12 +31,12 @@ def _decision_seen(request: HttpRequest, pk: int) -> Decision:
     return get_object_or_404(decisions, pk=pk)
 
 
-def _back(request: HttpRequest, decision: Decision) -> HttpResponse:
-    """To the page the button was on (``next``, this site only), else the notices page."""
+def _back(request: HttpRequest, *otherwise) -> HttpResponse:
+    """To the page the button was on (``next``, this site only), else to ``otherwise``."""
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
-    return redirect("decision-notices", decision.pk)
+    return redirect(*otherwise)
 
 
 @require_POST
@@ -55,7 +55,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Already published; nobody is told twice.") + " " + told)
     else:
         messages.success(request, _("Published on the public site.") + " " + told)
-    return _back(request, decision)
+    return _back(request, "decision-notices", decision.pk)
 
 
 @require_POST
@@ -71,7 +71,22 @@ def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Withdrawn from the public site."))
-    return _back(request, decision)
+    return _back(request, "decision-notices", decision.pk)
+
+
+@require_POST
+@login_required
+@permission_required("decisions.publish_decision", raise_exception=True)
+def publish_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the programme on the public site, or (``withdraw``) no longer."""
+    programme = get_object_or_404(Programme, pk=pk)
+    public = "withdraw" not in request.POST
+    publishing.publish_programme(programme, request.user, public=public)
+    if public:
+        messages.success(request, _("Published on the public site."))
+    else:
+        messages.success(request, _("Withdrawn from the public site."))
+    return _back(request, "programme-detail", programme.pk)
 
 
 @require_GET

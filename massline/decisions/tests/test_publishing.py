@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from massline.decisions.models import Decision, Notice
+from massline.decisions.models import Decision, Notice, Programme
 from massline.decisions.publishing import publish, record_answer
 from massline.decisions.tests.back_to_the_masses import (
     ANONYMOUS_EMAIL,
@@ -222,3 +222,37 @@ def test_the_people_get_the_message_with_their_link_and_answer_once(
     client.post(path, {"answer": "no"})
     notice = Notice.objects.get(voice__subject="望江花园5栋电梯又停运了")
     assert (notice.answer, notice.comment) == ("partly", "还要加装扶手")
+
+
+def test_a_livelihood_programme_is_published_and_withdrawn_by_those_who_publish(client, people):
+    programme = Programme.objects.create(title="2026年民生实事", year=2026)
+    url = reverse("programme-publish", args=[programme.pk])
+    client.force_login(people["operator"])
+    assert client.post(url).status_code == 403
+    client.force_login(people["admin"])
+    response = client.post(url)
+    assert response["Location"] == reverse("programme-detail", args=[programme.pk])
+    programme.refresh_from_db()
+    assert programme.published_at
+    client.logout()
+    assert client.get(reverse("public-programme", args=[programme.pk])).status_code == 200
+    client.force_login(people["leader"])
+    client.post(url, {"withdraw": "1", "next": reverse("public-programmes")})
+    assert Programme.objects.get(pk=programme.pk).published_at is None
+    assert client.get(reverse("public-programme", args=[programme.pk])).status_code == 404
+
+
+def test_a_programme_page_shows_its_button_to_those_who_may_publish(people):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    programme = Programme.objects.create(title="2026年民生实事", year=2026)
+
+    def button(user) -> str:
+        request = RequestFactory().get("/staff/decisions/programmes/1/")
+        request.user = user
+        template = Template("{% load publishing %}{% publish_programme_button programme %}")
+        return template.render(Context({"programme": programme, "request": request}))
+
+    assert reverse("programme-publish", args=[programme.pk]) in button(people["admin"])
+    assert "<form" not in button(people["housing_handler"])

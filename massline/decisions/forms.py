@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from massline.decisions.models import Commitment, Decision, Opinion
+from massline.decisions.models import Commitment, Decision, Milestone, Opinion
 from massline.lib.tables import validate_import_size
 from massline.org.models import Department
 
@@ -105,6 +105,19 @@ class ProgressForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    reached = forms.ModelMultipleChoiceField(
+        label=_("Milestones reached"),
+        queryset=Milestone.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, commitment: Commitment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reached"].queryset = commitment.milestones.filter(done_on=None)
+        self.fields["reached"].label_from_instance = lambda m: f"{m.due_on:%Y-%m-%d} {m.title}"
+        if not self.fields["reached"].queryset.exists():
+            del self.fields["reached"]
 
 
 class ProjectImportForm(forms.Form):

@@ -460,10 +460,12 @@ class Commitment(models.Model):
         return Commitment.objects.updatable_by(user).filter(pk=self.pk).exists()
 
     @transaction.atomic
-    def record(self, user, progress: int, status: str, note: str = "") -> "CommitmentUpdate":
+    def record(
+        self, user, progress: int, status: str, note: str = "", reached=()
+    ) -> "CommitmentUpdate":
         """Record progress % and status with a note, keep it in the history, and roll the
-        change up into the parents. A commitment with parts is their roll-up: update the
-        parts instead. Done means 100 %."""
+        change up into the parents; ``reached`` milestones are done today. A commitment
+        with parts is their roll-up: update the parts instead. Done means 100 %."""
         if not self.can_update(user):
             raise ValidationError(
                 _("You may not record the progress of this commitment."), code="permission"
@@ -478,7 +480,12 @@ class Commitment(models.Model):
             raise ValidationError(_("Unknown status."), code="status")
         if status == self.Status.DONE and progress != 100:
             raise ValidationError(_("A commitment that is done is at 100 %."), code="done")
+        if any(m.commitment_id != self.pk for m in reached):
+            raise ValidationError(_("Only this commitment's milestones."), code="milestone")
         update = self._write(user, progress, status, " ".join(note.split()))
+        self.milestones.filter(pk__in=[m.pk for m in reached], done_on=None).update(
+            done_on=timezone.localdate()
+        )
         if self.parent_id:
             self.parent.roll_up(user)
         return update

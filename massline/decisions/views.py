@@ -182,6 +182,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ProgressForm(
         request.POST or None,
         initial={"progress": commitment.progress, "status": commitment.status},
+        commitment=commitment,
     )
     if request.method == "POST":
         if not commitment.can_update(request.user):

@@ -102,10 +102,16 @@ def test_the_owners_handler_records_progress_and_the_history_shows_it(client, de
     client.force_login(people["housing_handler"])
     url = reverse("commitment-detail", args=[repair.pk])
     assert 'id="progress-form"' in client.get(url).content.decode()
-    response = client.post(url, {"progress": "40", "status": "on_track", "note": "已开工三栋"})
+    started = repair.milestones.get(title="开工")
+    response = client.post(
+        url, {"progress": "40", "status": "on_track", "note": "已开工三栋", "reached": started.pk}
+    )
     assert response.url == url
     page = client.get(url).content.decode()
     assert "已开工三栋" in page and 'value="40"' in page
+    assert "(done on " in page and 'name="reached"' in page  # 完工 is still to come
+    started.refresh_from_db()
+    assert started.done_on is not None
     repair.refresh_from_db()
     assert (repair.progress, repair.status) == (40, "on_track")
     assert list(repair.updates.values_list("progress", "note", "by__username")) == [

@@ -111,6 +111,10 @@ class Verification(models.Model):
         """Satisfied answers over all answers ("partly" is not satisfied); None without any."""
         return self.satisfied / self.answers if self.answers else None
 
+    @property
+    def satisfaction_percent(self) -> int | None:
+        return None if self.satisfaction is None else round(100 * self.satisfaction)
+
     def reasons(self) -> list[str]:
         """Why the issue did not go away (empty when it did)."""
         reasons = []
@@ -122,9 +126,51 @@ class Verification(models.Model):
         if self.satisfaction is not None and self.satisfaction < SATISFIED_ENOUGH:
             reasons.append(
                 _("only %(share)d%% of the answers are satisfied")
-                % {"share": round(100 * self.satisfaction)}
+                % {"share": self.satisfaction_percent}
             )
         return [str(r) for r in reasons]
+
+    def in_words(self) -> str:
+        """Whether the change is more than noise, in a sentence for the page and the report."""
+        result = self.result
+        if self.verdict == self.Verdict.TOO_LITTLE_DATA:
+            return _(
+                "Too little data to tell: %(before)d days before and %(after)d days after the "
+                "decision, %(voices)d voices (at least %(least)d days each are needed)."
+            ) % {
+                "before": result.days_before,
+                "after": result.days_after,
+                "voices": result.voices_before + result.voices_after,
+                "least": engine.MIN_DAYS,
+            }
+        figures = {
+            "change": abs(result.adjusted_change or 0),
+            "low": engine.Effect.percent(result.low) if result.low is not None else 0,
+            "high": engine.Effect.percent(result.high),
+            "p": "p < 0.001" if result.p_value < 0.001 else f"p = {result.p_value:.3f}",
+        }
+        interval = (
+            _("95%% interval %(low)+.0f%% to %(high)+.0f%%") % figures
+            if figures["high"] is not None
+            else _("95%% interval from %(low)+.0f%%") % figures
+        )
+        beyond = _("beyond what similar issues show") if result.controls else _("against before")
+        if self.verdict == self.Verdict.FELL:
+            text = _(
+                "New voices fell by %(change).0f%% %(beyond)s (%(interval)s, %(p)s): "
+                "more than noise."
+            )
+        elif self.verdict == self.Verdict.ROSE:
+            text = _(
+                "New voices rose by %(change).0f%% %(beyond)s (%(interval)s, %(p)s): "
+                "more than noise."
+            )
+        else:
+            text = _(
+                "The change %(beyond)s (%(interval)s, %(p)s) is within what chance "
+                "and similar issues explain: no clear effect."
+            )
+        return text % {**figures, "beyond": beyond, "interval": interval}
 
     def chart(self) -> dict:
         """The before/after chart's data: days, the issue's and the controls' voices per day,
@@ -139,7 +185,14 @@ class Verification(models.Model):
             "before": result.rate_before,
             "after": result.rate_after,
             "split": result.days_before,
+            "similar": len(self.controls),
         }
+
+    def timeline(self) -> dict:
+        """The issue's voices per day as bars for the page's plain SVG chart (without
+        scripts), drawn as the hot-issue page draws its own."""
+        days = zip(self.series.get("days", []), self.series.get("issue", []), strict=True)
+        return HotIssue(trend=[[day, n] for day, n in days]).timeline()
 
     # ---- verifying -----------------------------------------------------------------
 

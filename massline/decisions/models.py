@@ -49,6 +49,20 @@ def can_decide(user) -> bool:
     return user.has_perm("decisions.add_decision")
 
 
+def check_can_decide(user, issue: HotIssue) -> None:
+    """Raise unless ``user`` may decide, on this hot issue (one with voices they may see)."""
+    if not can_decide(user):
+        raise ValidationError(_("You may not draft opinions or decide."), code="permission")
+    if not HotIssue.objects.visible_to(user).filter(pk=issue.pk).exists():
+        raise ValidationError(_("This hot issue is not yours to act on."), code="permission")
+
+
+def stance(kind: str) -> str:
+    """What a voice does about the problem: praises, suggests, or raises it (a complaint,
+    a request for help, a report or a question all raise it)."""
+    return kind if kind in (Voice.Kind.PRAISE, Voice.Kind.SUGGESTION) else "problem"
+
+
 class Opinion(models.Model):
     """A concentrated opinion (集中意见): what many people said about one problem, with evidence."""
 
@@ -95,17 +109,15 @@ class Opinion(models.Model):
         - **agreement**: the issue's keywords that at least half of the people used (in a
           voice's subject or text), each with how many people used it — at least the most
           used one;
-        - **minority**: the voices that see it differently — a voice of another kind than
-          most (a suggestion or praise among complaints), or one that uses none of the
-          issue's keywords (its words are far from the issue's); quoted by subject.
+        - **minority**: the voices that see it differently — one that does something else
+          than most (see :func:`stance`: a suggestion or praise among complaints), or one
+          that uses none of the issue's keywords (its words are far from the issue's);
+          quoted by subject.
 
         Only voices ``user`` may see are read and quoted. Raises ValidationError when the
         user may not decide or may not see the issue.
         """
-        if not can_decide(user):
-            raise ValidationError(_("You may not draft opinions."), code="permission")
-        if not HotIssue.objects.visible_to(user).filter(pk=hot_issue.pk).exists():
-            raise ValidationError(_("This hot issue is not yours to act on."), code="permission")
+        check_can_decide(user, hot_issue)
         members = list(
             Membership.objects.filter(issue=hot_issue, voice__in=Voice.objects.visible_to(user))
             .select_related("voice")
@@ -129,6 +141,10 @@ class Opinion(models.Model):
     def minority_voices(self) -> models.QuerySet[Voice]:
         return Voice.objects.filter(pk__in=self.evidence.get("minority_voices", []))
 
+    def kinds(self) -> list[tuple[str, int]]:
+        """The kinds of voice in the evidence, by their names, most first."""
+        return [(Voice.Kind(kind).label, n) for kind, n in self.evidence.get("kinds", [])]
+
     def timeline(self) -> dict:
         """The voices per day as they were when drafted, as bars like the hot-issue page's."""
         return HotIssue(trend=self.evidence.get("trend", [])).timeline()
@@ -138,8 +154,7 @@ class Opinion(models.Model):
         """Record the decision on this opinion with its commitments, each a dict of title,
         owner, unit, deadline, budget and milestones (a list of (date, title)); each
         commitment's history starts with its promise."""
-        if not can_decide(user):
-            raise ValidationError(_("You may not record decisions."), code="permission")
+        check_can_decide(user, self.hot_issue)
         if not commitments:
             raise ValidationError(_("A decision needs at least one commitment."), code="empty")
         decision = Decision.objects.create(
@@ -215,11 +230,11 @@ def _agreement_and_minority(keywords: list[str], voices: list[Voice]) -> dict:
         % {"n": len(users_of[w]), "people": len(people), "word": w}
         for w in shared
     )
-    kinds = Counter(v.kind for v in voices if v.kind)
-    usual = kinds.most_common(1)[0][0] if kinds else ""
+    stances = Counter(stance(v.kind) for v in voices if v.kind)
+    usual = stances.most_common(1)[0][0] if stances else ""
     minority, reasons = [], []
     for v in voices:
-        other_kind = bool(v.kind) and v.kind != usual
+        other_kind = bool(v.kind) and stance(v.kind) != usual
         off_topic = not any(w in f"{v.subject} {v.body}" for w in keywords)
         if other_kind or off_topic:
             minority.append(v)

@@ -69,3 +69,27 @@ def test_an_operator_turns_a_hot_issue_into_a_decision_and_a_handler_records_pro
     assert "40%" in page.locator("#commitment-progress").inner_text()
     assert page.get_by_role("cell", name="已开工三栋").is_visible()
     assert Commitment.objects.get(pk=repair.pk).progress == 40
+
+
+def test_an_administrator_imports_the_years_projects_and_sees_them_by_category(
+    transactional_db, page, city, people, tmp_path
+):
+    from massline.decisions.tests.test_programme import HEADER, ROWS
+    from massline.voices.tests.test_import import xlsx
+
+    path = xlsx(tmp_path / "民生实事.xlsx", [HEADER, *ROWS])
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, "admin")
+    page.goto("/staff/decisions/programmes/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Import projects").click()
+    page.get_by_label("Excel or CSV file").set_input_files(path)
+    page.get_by_label("Programme").fill("2026年民生实事")
+    page.get_by_label("Year").fill("2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Import", exact=True).click()
+    assert page.locator("#programme-title").inner_text() == "2026年民生实事"
+    page.locator("#programme-chart canvas").wait_for()
+    assert page.locator("#programme-figures tbody tr").count() == 2
+    assert page.get_by_role("link", name="新建幼儿园3所").is_visible()
+    page.screenshot(path=f"{SHOTS}/programme.png", full_page=True)

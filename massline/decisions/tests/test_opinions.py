@@ -35,6 +35,36 @@ def test_the_draft_says_what_most_share_and_who_sees_it_differently(lifts, peopl
     assert [v.subject for v in opinion.minority_voices] == ["望江花园电梯的建议"]
 
 
+def test_a_request_for_help_raises_the_same_problem_and_other_words_are_a_minority(
+    lifts, people, city
+):
+    from massline.hotissues.models import Membership
+    from massline.voices.models import Voice
+
+    help_, other = (
+        Voice.objects.create(
+            channel=Voice.Channel.HOTLINE,
+            kind=kind,
+            subject=subject,
+            body=body,
+            area=city["north_street"],
+            department=city["housing"],
+        )
+        for kind, subject, body in [
+            (Voice.Kind.HELP, "求助：电梯停运", "望江花园电梯停运，老人下不了楼，请帮忙。"),
+            (Voice.Kind.COMPLAINT, "望江花园门口积水", "望江花园门口一下雨就积水。"),
+        ]
+    )
+    Membership.objects.bulk_create(Membership(issue=lifts, voice=v) for v in (help_, other))
+    opinion = Opinion.draft(lifts, people["operator"])
+    assert {v.subject for v in opinion.minority_voices} == {
+        "望江花园电梯的建议",
+        "望江花园门口积水",
+    }
+    assert "“望江花园门口积水”（other words）" in opinion.minority
+    assert dict(opinion.kinds())["Request for help (求助)"] == 1
+
+
 def test_the_same_issue_drafts_the_same_opinion(lifts, people):
     first, second = (Opinion.draft(lifts, people["operator"]) for _ in range(2))
     assert (first.agreement, first.minority, first.evidence) == (

@@ -10,6 +10,7 @@ document's Latin font has no Chinese.
 """
 
 import io
+import math
 from functools import cache
 
 from django.utils.translation import gettext
@@ -69,7 +70,8 @@ def voices_chart(report: CycleReport) -> bytes:
     axes = figure.add_subplot()
     for records, colour, width in ((report.before, GREY, 1.2), (report.now, RED, 2.0)):
         days = range(1, len(records.voices_per_day) + 1)
-        axes.plot(days, records.voices_per_day, color=colour, linewidth=width)
+        counts = [math.nan if n is None else n for n in records.voices_per_day]
+        axes.plot(days, counts, color=colour, linewidth=width)
         axes.plot([], [], color=colour, label=records.cycle.slug)  # legend without glyphs
     axes.set_xlim(1, 31)
     axes.set_ylim(bottom=0)

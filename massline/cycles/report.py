@@ -110,7 +110,7 @@ class Records:
 
     cycle: Cycle
     voices: int
-    voices_per_day: list[int]
+    voices_per_day: list[int | None]  #: None for the days still to come
     new_issues: list[HotIssue]
     ongoing_issues: list[HotIssue]
     decisions: list[Decision]
@@ -199,6 +199,7 @@ def _scoped(queryset: QuerySet, user) -> QuerySet:
 def records(cycle: Cycle, user=None) -> Records:
     """Count what happened in ``cycle`` (see :class:`Records`)."""
     start, end = cycle.moments()
+    today = timezone.localdate()
     voices = _scoped(Voice.objects.all(), user).filter(received_at__gte=start, received_at__lt=end)
     per_day = Counter(timezone.localdate(at) for at in voices.values_list("received_at", flat=True))
     issues = (
@@ -243,7 +244,7 @@ def records(cycle: Cycle, user=None) -> Records:
     return Records(
         cycle=cycle,
         voices=sum(per_day.values()),
-        voices_per_day=[per_day[day] for day in cycle.days()],
+        voices_per_day=[per_day[day] if day <= today else None for day in cycle.days()],
         new_issues=new,
         ongoing_issues=ongoing,
         decisions=list(decisions),

@@ -20,18 +20,18 @@ document.addEventListener("DOMContentLoaded", () => {
     const labels = JSON.parse(document.getElementById(effect.dataset.labels).textContent);
     const mean = (value, inPeriod) => c.days.map((_, i) => (inPeriod(i) ? value : null));
     const series = [
-      { name: labels.issue, type: "bar", data: c.issue.map((n, i) => ({
+      { name: labels.issue, type: "bar", itemStyle: { color: "#b3261e" }, data: c.issue.map((n, i) => ({
           value: n, itemStyle: { color: i < c.split ? "#8a8a8a" : "#b3261e" } })),
         markLine: { symbol: "none", label: { formatter: labels.measure },
           data: [{ xAxis: c.measure }], lineStyle: { color: "#1f2328", type: "dashed" } } },
       { name: labels.before, type: "line", symbol: "none", data: mean(c.before, (i) => i < c.split),
-        lineStyle: { color: "#57606a", width: 2 } },
+        color: "#1f2328", lineStyle: { width: 2 } },
       { name: labels.after, type: "line", symbol: "none", data: mean(c.after, (i) => i >= c.split),
-        lineStyle: { color: "#b3261e", width: 2 } },
+        color: "#e36209", lineStyle: { width: 2 } },
     ];
     if (c.similar) {
       series.push({ name: labels.controls, type: "line", symbol: "none", smooth: true,
-        data: c.controls.map((n) => +(n / c.similar).toFixed(2)), lineStyle: { color: "#0b57d0", width: 1 } });
+        data: c.controls.map((n) => +(n / c.similar).toFixed(2)), color: "#0b57d0", lineStyle: { width: 1 } });
     }
     show(effect, {
       grid: { left: 40, right: 16, top: 40, bottom: 56 },

@@ -118,6 +118,7 @@ def test_what_staff_wrote_is_shown_as_text_never_as_markup(people, city, issue):
 def test_the_public_site_speaks_chinese_first(decision):
     page = public_page(reverse("public-decision", args=[decision.pk]), Client())
     assert "承诺事项" in page and "责任单位" in page and "What is promised" not in page
+    assert "180万元" in page  # money as people read it
     assert "政府决策公开" in public_page(reverse("public-index"), Client())
 
 

@@ -164,4 +164,11 @@ def test_the_command_writes_the_month_as_word_and_excel_in_chinese(month, tmp_pa
     assert str(docx) in capsys.readouterr().out
     document = Document(str(docx))
     assert document.paragraphs[0].text == "社情民意分析报告"
-    assert document.tables[0].rows[1].cells[1].text == "6"
+    assert "主要指标" in [p.text for p in document.paragraphs]
+    assert [c.text for c in document.tables[0].rows[1].cells] == [
+        "新增诉求",
+        "6",
+        "10",
+        "-4",
+        "变好",
+    ]

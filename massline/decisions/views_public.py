@@ -3,9 +3,10 @@ language with the hot issue each answers, their commitments with progress and mi
 the livelihood projects, the replies people agreed to publish — and each person's own link
 to say whether a decision solves the problem they raised.
 
-Nothing here shows anyone's name, phone or address: a voice's or a reply's words are shown
-with long numbers masked, staff are named by their unit only, and a draft decision or an
-unpublished programme is a 404.
+Nothing here shows anyone's name, phone or address: of a hot issue only its title, place,
+counts and trend (not the voices, nor the summary drawn from their words); of a published
+reply the voice's subject and the reply, with long numbers and the person's name masked;
+staff are named by their unit only. A draft decision or an unpublished programme is a 404.
 """
 
 from django import forms
@@ -113,7 +114,6 @@ def decision_context(decision: Decision) -> dict:
         "decision": decision,
         "overall": rolled_up(decision.top),
         "issue": issue,
-        "summary": masked_text(decision.opinion.summary),
         "timeline": issue.timeline(width=360, height=90),
         "commitments": decision.top,
         "section": "decisions",

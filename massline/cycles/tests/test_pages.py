@@ -5,6 +5,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
@@ -153,3 +154,11 @@ def test_a_leader_of_another_area_cannot_open_the_decision(client, city, people,
     client = as_user(client, people["leader"])
     assert client.get(reverse("decision-verify", args=[decided.pk])).status_code == 404
     assert client.post(reverse("decision-verify", args=[decided.pk])).status_code == 404
+
+
+def test_the_verification_speaks_chinese_by_default(people, decided):
+    verification = Verification.do_verify(decided, people["leader"])
+    client = as_user(Client(), people["leader"])
+    html = client.get(reverse("verification-detail", args=[verification.pk])).content.decode()
+    assert "新增诉求是否下降？" in html and "超出随机波动，变化是真实的" in html
+    assert "（扣除同类问题的变化）" in html and "问题已解决" in html

@@ -244,3 +244,12 @@ def test_overdue_and_kept(decision, people):
     assert not check.kept  # done after its deadline
     assert check.deadline < check.done_on <= check.deadline + timedelta(days=10)
     assert CommitmentUpdate.objects.filter(status="done").count() == 2
+
+
+def test_the_decision_page_offers_publishing_to_those_who_may_publish(client, decision, people):
+    url = reverse("decision-detail", args=[decision.pk])
+    publish = reverse("decision-publish", args=[decision.pk])
+    client.force_login(people["leader"])
+    assert publish in client.get(url).content.decode()
+    client.force_login(people["housing_handler"])
+    assert publish not in client.get(url).content.decode()

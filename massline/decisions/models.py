@@ -501,8 +501,7 @@ class Commitment(models.Model):
         self.milestones.filter(pk__in=[m.pk for m in reached], done_on=None).update(
             done_on=timezone.localdate()
         )
-        if self.parent_id:
-            self.parent.roll_up(user)
+        self._roll_up_parent(user)
         return update
 
     def roll_up(self, user) -> None:
@@ -525,8 +524,12 @@ class Commitment(models.Model):
             status = self.Status.ON_TRACK
         if (progress, status) != (self.progress, self.status):
             self._write(user, progress, status, gettext("Rolled up from its parts."))
-            if self.parent_id:
-                self.parent.roll_up(user)
+            self._roll_up_parent(user)
+
+    def _roll_up_parent(self, user) -> None:
+        # The parent row locked, so parts recorded at once each see the other's progress.
+        if self.parent_id:
+            Commitment.objects.select_for_update().get(pk=self.parent_id).roll_up(user)
 
     def _write(self, user, progress: int, status: str, note: str) -> "CommitmentUpdate":
         self.progress, self.status = progress, status

@@ -161,21 +161,7 @@ class Opinion(models.Model):
             opinion=self, title=title, text=text, unit=unit, decided_by=user
         )
         for promise in commitments:
-            milestones = promise.get("milestones", [])
-            commitment = Commitment.objects.create(
-                decision=decision,
-                title=promise["title"],
-                owner=promise["owner"],
-                unit=promise["unit"],
-                deadline=promise["deadline"],
-                budget=promise.get("budget"),
-            )
-            Milestone.objects.bulk_create(
-                Milestone(commitment=commitment, due_on=day, title=name) for day, name in milestones
-            )
-            commitment.updates.create(
-                by=user, progress=0, status=commitment.status, note=gettext("Committed.")
-            )
+            Commitment.promise(user, decision=decision, **promise)
         return decision
 
 
@@ -468,7 +454,43 @@ class Commitment(models.Model):
     def has_parts(self) -> bool:
         return self.children.exists()
 
-    # ---- recording progress: check, write in a transaction, keep the history ----------
+    # ---- promising, recording progress: check, write in a transaction, keep the history
+
+    @classmethod
+    def promise(
+        cls, user, *, title, owner, unit, deadline, budget=None, milestones=(), **of
+    ) -> "Commitment":
+        """A new commitment ``of`` a decision, a programme or a parent, with its milestones
+        ((date, title) pairs); its history starts with the promise."""
+        commitment = cls.objects.create(
+            title=title, owner=owner, unit=unit, deadline=deadline, budget=budget, **of
+        )
+        Milestone.objects.bulk_create(
+            Milestone(commitment=commitment, due_on=day, title=name) for day, name in milestones
+        )
+        commitment.updates.create(
+            by=user, progress=0, status=commitment.status, note=gettext("Committed.")
+        )
+        return commitment
+
+    @transaction.atomic
+    def add_part(self, user, **promise) -> "Commitment":
+        """Split off a part of this commitment (same decision or programme and category);
+        from then on its progress is its parts' roll-up."""
+        if not can_decide(user):
+            raise ValidationError(_("You may not draft opinions or decide."), code="permission")
+        part = Commitment.promise(
+            user,
+            decision=self.decision,
+            programme=self.programme,
+            category=self.category,
+            parent=self,
+            **promise,
+        )
+        Commitment.objects.select_for_update().get(pk=self.pk).roll_up(user)
+        return part
+
+    # ---- recording progress
 
     def can_update(self, user) -> bool:
         """Whether ``user`` may record progress here (a handler: their department's only)."""

@@ -12,6 +12,7 @@ urlpatterns = [
     path("opinions/<int:pk>/edit/", views.opinion_edit, name="opinion-edit"),
     path("opinions/<int:pk>/decide/", views.decision_create, name="decision-create"),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
+    path("commitments/<int:pk>/parts/", views.commitment_add_part, name="commitment-add-part"),
     path("programmes/", views.programme_list, name="programme-list"),
     path("programmes/import/", views.programme_import, name="programme-import"),
     path("programmes/<int:pk>/", views.programme_detail, name="programme-detail"),

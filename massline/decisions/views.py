@@ -170,42 +170,72 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@permission_required("decisions.view_commitment", raise_exception=True)
-def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One commitment: its progress, parts and history, and the form to record progress."""
-    commitment = get_object_or_404(
+def _commitment(pk: int) -> Commitment:
+    return get_object_or_404(
         _commitments(Commitment.objects.select_related("decision", "programme", "parent")),
         pk=pk,
     )
-    form = forms.ProgressForm(
-        request.POST or None,
+
+
+def _commitment_page(request: HttpRequest, commitment: Commitment, **forms_given) -> HttpResponse:
+    """The commitment's page, with the forms given (bound, with their errors) or new ones."""
+    progress = forms_given.get("form") or forms.ProgressForm(
         initial={"progress": commitment.progress, "status": commitment.status},
         commitment=commitment,
     )
-    if request.method == "POST":
-        if not commitment.can_update(request.user):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                commitment.record(request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Progress recorded."))
-                return redirect("commitment-detail", commitment.pk)
+    part = forms_given.get("part_form") or forms.CommitmentForm(
+        prefix="part", initial={"unit": commitment.unit, "deadline": commitment.deadline}
+    )
     return render(
         request,
         "decisions/commitment_detail.html",
         {
             "commitment": commitment,
             "parts": _commitments(commitment.children.all()),
-            "form": form,
+            "form": progress,
+            "part_form": part,
             "can_update": commitment.can_update(request.user),
+            "can_decide": can_decide(request.user),
         },
-        status=400 if form.errors else 200,
+        status=400 if forms_given else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("decisions.view_commitment", raise_exception=True)
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One commitment: its progress, parts and history, and the form to record progress."""
+    commitment = _commitment(pk)
+    if request.method == "GET":
+        return _commitment_page(request, commitment)
+    if not commitment.can_update(request.user):
+        raise PermissionDenied
+    form = forms.ProgressForm(request.POST, commitment=commitment)
+    if form.is_valid():
+        try:
+            commitment.record(request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Progress recorded."))
+            return redirect("commitment-detail", commitment.pk)
+    return _commitment_page(request, commitment, form=form)
+
+
+@require_POST
+@login_required
+def commitment_add_part(request: HttpRequest, pk: int) -> HttpResponse:
+    """Split off a part of a commitment; its progress becomes the parts' roll-up."""
+    if not can_decide(request.user):
+        raise PermissionDenied
+    commitment = _commitment(pk)
+    form = forms.CommitmentForm(request.POST, prefix="part")
+    if not form.is_valid():
+        return _commitment_page(request, commitment, part_form=form)
+    commitment.add_part(request.user, **form.cleaned_data)
+    messages.success(request, _("Part added."))
+    return redirect("commitment-detail", commitment.pk)
 
 
 @require_GET

@@ -176,9 +176,8 @@ def parts(decision, people, city, budgets):
     """The repair split into three parts with these budgets."""
     repair = decision.commitments.get(title="检修全部电梯")
     return repair, [
-        Commitment.objects.create(
-            decision=decision,
-            parent=repair,
+        repair.add_part(
+            people["operator"],
             title=f"{n}栋电梯",
             owner=people["housing_handler"],
             unit=city["housing"],
@@ -253,3 +252,32 @@ def test_the_decision_page_offers_publishing_to_those_who_may_publish(client, de
     assert publish in client.get(url).content.decode()
     client.force_login(people["housing_handler"])
     assert publish not in client.get(url).content.decode()
+
+
+def test_an_operator_splits_a_commitment_into_parts_on_its_page(client, decision, people, city):
+    repair = decision.commitments.get(title="检修全部电梯")
+    repair.record(people["operator"], 40, "on_track")
+    url = reverse("commitment-add-part", args=[repair.pk])
+    part = {
+        "part-title": "1栋电梯",
+        "part-owner": people["housing_handler"].pk,
+        "part-unit": city["housing"].pk,
+        "part-deadline": "2027-02-28",
+        "part-budget": "50000",
+        "part-milestones": "2027-01-20 开工",
+    }
+    client.force_login(people["housing_handler"])
+    assert client.post(url, part).status_code == 403
+    client.force_login(people["operator"])
+    page = client.get(reverse("commitment-detail", args=[repair.pk])).content.decode()
+    assert 'id="part-form"' in page
+    bad = client.post(url, {**part, "part-deadline": ""})
+    assert bad.status_code == 400 and 'id="add-part" open' in bad.content.decode()
+    response = client.post(url, part)
+    assert response.url == reverse("commitment-detail", args=[repair.pk])
+    (one,) = repair.children.all()
+    assert (one.decision, one.budget, one.milestones.get().title) == (decision, 50000, "开工")
+    repair.refresh_from_db()
+    assert repair.progress == 0  # now the roll-up of its one part, not started
+    page = client.get(response.url).content.decode()
+    assert 'id="parts"' in page and "1栋电梯" in page

@@ -189,54 +189,70 @@ class CycleReport:
 
 def report(cycle: Cycle, user=None) -> CycleReport:
     """The report of ``cycle`` as ``user`` may see it (everything without a user)."""
-    return CycleReport(records(cycle, user), records(cycle.previous, user))
+    scope = Scope.of(user)
+    return CycleReport(records(cycle, scope), records(cycle.previous, scope))
 
 
-def _scoped(queryset: QuerySet, user) -> QuerySet:
-    return queryset if user is None else queryset.visible_to(user)
+@dataclass(frozen=True)
+class Scope:
+    """What a reader may see: voices, cases and hot issues, and the decisions on those
+    issues (their ids, found once: the hot issues a reader sees take a while to find)."""
+
+    voices: QuerySet
+    cases: QuerySet
+    issues: QuerySet
+    decisions: list[int]
+
+    @classmethod
+    def of(cls, user=None) -> "Scope":
+        def seen(queryset: QuerySet) -> QuerySet:
+            return queryset if user is None else queryset.visible_to(user)
+
+        issues = seen(HotIssue.objects.all())
+        decisions = Decision.objects.filter(opinion__hot_issue__in=issues)
+        return cls(
+            seen(Voice.objects.all()),
+            seen(Case.objects.all()),
+            issues,
+            list(decisions.values_list("pk", flat=True)),
+        )
 
 
-def records(cycle: Cycle, user=None) -> Records:
-    """Count what happened in ``cycle`` (see :class:`Records`)."""
+def records(cycle: Cycle, scope: Scope) -> Records:
+    """Count what happened in ``cycle`` within ``scope`` (see :class:`Records`)."""
     start, end = cycle.moments()
     today = timezone.localdate()
-    voices = _scoped(Voice.objects.all(), user).filter(received_at__gte=start, received_at__lt=end)
+    voices = scope.voices.filter(received_at__gte=start, received_at__lt=end)
     per_day = Counter(timezone.localdate(at) for at in voices.values_list("received_at", flat=True))
     issues = (
-        _scoped(HotIssue.objects.all(), user)
-        .filter(status=HotIssue.Status.OPEN, start__lt=end, end__gte=start)
+        scope.issues.filter(status=HotIssue.Status.OPEN, start__lt=end, end__gte=start)
         .select_related("category", "area")
         .order_by("-heat", "pk")
     )
     decisions = (
-        Decision.objects.filter(opinion__hot_issue__in=_scoped(HotIssue.objects.all(), user))
+        Decision.objects.filter(pk__in=scope.decisions)
         .filter(decided_on__gte=cycle.start, decided_on__lt=cycle.end)
         .select_related("opinion__hot_issue", "unit")
         .prefetch_related("commitments")
     )
-    seen_decisions = Decision.objects.filter(
-        opinion__hot_issue__in=_scoped(HotIssue.objects.all(), user)
-    )
     due = (
-        Commitment.objects.filter(Q(decision__in=seen_decisions) | Q(programme__isnull=False))
+        Commitment.objects.filter(Q(decision__in=scope.decisions) | Q(programme__isnull=False))
         .filter(deadline__gte=cycle.start, deadline__lt=cycle.end)
         .select_related("unit", "decision", "programme")
     )
-    callbacks = Callback.objects.filter(
-        case__in=_scoped(Case.objects.all(), user), at__gte=start, at__lt=end
-    )
+    callbacks = Callback.objects.filter(case__in=scope.cases, at__gte=start, at__lt=end)
     notices = Notice.objects.filter(
-        decision__in=seen_decisions, answered_at__gte=start, answered_at__lt=end
+        decision__in=scope.decisions, answered_at__gte=start, answered_at__lt=end
     ).exclude(answer="")
     ratings = list(callbacks.values_list("rating", flat=True))
     answers = list(notices.values_list("answer", flat=True))
     verifications = (
-        _scoped(Verification.objects.all(), user)
+        Verification.objects.filter(decision__in=scope.decisions)
         .filter(verified_at__gte=start, verified_at__lt=end)
         .select_related("decision__opinion__hot_issue", "reopening")
     )
     reopenings = Reopening.objects.filter(
-        verification__in=_scoped(Verification.objects.all(), user)
+        verification__decision__in=scope.decisions
     ).select_related("hot_issue", "verification__decision")
     new, ongoing = [], []
     for issue in issues:

@@ -23,6 +23,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from openpyxl import Workbook
 
+from massline.cycles.models import Verification
 from massline.cycles.report import CycleReport, Table, tables
 from massline.lib.excel import cell, table_sheet
 
@@ -76,6 +77,27 @@ def voices_chart(report: CycleReport) -> bytes:
     axes.set_xlim(1, 31)
     axes.set_ylim(bottom=0)
     axes.legend(frameon=False)
+    axes.grid(axis="y", alpha=0.3)
+    return _png(figure)
+
+
+def effect_chart(verification: Verification) -> bytes:
+    """A verification's new voices per day, grey before the decision and red after, with
+    each period's mean and the similar issues' mean per issue."""
+    chart = verification.chart()
+    split, days = chart["split"], range(len(chart["days"]))
+    figure = _figure(7.0, 2.6)
+    axes = figure.add_subplot()
+    colours = [GREY if i < split else RED for i in days]
+    axes.bar(days, chart["issue"], color=colours, width=0.8)
+    if chart["similar"]:
+        axes.plot(days, [n / chart["similar"] for n in chart["controls"]], color="#0b57d0")
+    for rate, span in ((chart["before"], (0, split)), (chart["after"], (split, len(days)))):
+        if rate is not None:
+            axes.hlines(rate, span[0] - 0.5, span[1] - 0.5, color="#1f2328", linewidth=1.5)
+    axes.axvline(split - 0.5, color="#1f2328", linestyle="--", linewidth=1)
+    ticks = list(days)[:: max(1, len(days) // 6)]
+    axes.set_xticks(ticks, [chart["days"][i][5:] for i in ticks], fontsize=8)
     axes.grid(axis="y", alpha=0.3)
     return _png(figure)
 
@@ -152,7 +174,8 @@ def _table(document, table: Table) -> None:
 
 def word(report: CycleReport) -> bytes:
     """The report as a Word document: the title and period, the figures beside the previous
-    cycle's with a chart, the voices per day, then each table of the report."""
+    cycle's with a chart, the voices per day, then each table of the report, and after the
+    verifications each one's before/after chart and verdict in words."""
     document = Document()
     normal = document.styles["Normal"]
     normal.font.size = Pt(10.5)
@@ -178,6 +201,11 @@ def word(report: CycleReport) -> bytes:
     for table in others:
         _heading(document, table.title, 1)
         _table(document, table)
+        if table.key == "verifications":
+            for verification in report.now.verifications:
+                _heading(document, verification.decision.title, 2)
+                _paragraph(document, str(verification.in_words()))
+                document.add_picture(io.BytesIO(effect_chart(verification)), width=Cm(15))
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -58,4 +58,4 @@ def test_a_leader_verifies_a_decision_and_downloads_the_cycle_report(
     download.value.save_as(path)
     document = Document(str(path))
     assert document.paragraphs[0].text == "社情民意分析报告"
-    assert len(document.inline_shapes) == 2
+    assert len(document.inline_shapes) == 3  # figures, voices per day, the verification

@@ -66,6 +66,11 @@ def month(city, people):
             before_from=date(2026, 9, 7),
             measure_date=date(2026, 11, 6),
             after_until=date(2026, 11, 21),
+            series={
+                "days": [f"2026-11-{day:02}" for day in range(1, 29)],
+                "issue": [2] * 28,
+                "controls": [0] * 28,
+            },
             effect={k: v for k, v in vars(effect).items() if k != "verdict"},
             verdict=effect.verdict,
             outcome=Verification.Outcome.REOPENED,
@@ -121,7 +126,11 @@ def test_the_word_document_has_the_title_tables_charts_and_chinese_fonts(month):
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in document.tables[0].rows}
     assert rows["New voices"] == ["New voices", "6", "10", "-4", "better"]
     assert rows["Kept on time (%)"][1] == "50.0%"
-    assert len(document.inline_shapes) == 2  # the figures and the voices per day
+    # the figures, the voices per day, and the verification's before/after
+    assert len(document.inline_shapes) == 3
+    texts = [p.text for p in document.paragraphs]
+    said = texts[texts.index("翠湖电梯更新改造") + 1]
+    assert said.endswith("is within what chance and similar issues explain: no clear effect.")
     commitments = next(t for t in document.tables if t.rows[0].cells[0].text == "Commitment")
     first = [c.text for c in commitments.rows[1].cells]
     assert first[:3] == ["承诺1", "江北区住房和城乡建设局", "2026-11-20"]

@@ -14,6 +14,8 @@ from massline.org.models import Department
 
 #: Empty commitment rows the decision form shows (a decision usually promises several things).
 COMMITMENT_ROWS = 2
+#: Rows one decision form takes (a programme of many projects is imported instead).
+COMMITMENT_ROWS_AT_MOST = 30
 
 
 class OpinionForm(forms.ModelForm):
@@ -95,7 +97,11 @@ class BaseCommitmentFormSet(forms.BaseFormSet):
 
 
 CommitmentFormSet = forms.formset_factory(
-    CommitmentForm, formset=BaseCommitmentFormSet, extra=COMMITMENT_ROWS
+    CommitmentForm,
+    formset=BaseCommitmentFormSet,
+    extra=COMMITMENT_ROWS,
+    max_num=COMMITMENT_ROWS_AT_MOST,
+    absolute_max=COMMITMENT_ROWS_AT_MOST,
 )
 
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path("opinions/<int:pk>/", views.opinion_detail, name="opinion-detail"),
     path("opinions/<int:pk>/edit/", views.opinion_edit, name="opinion-edit"),
     path("opinions/<int:pk>/decide/", views.decision_create, name="decision-create"),
+    path(
+        "opinions/<int:pk>/decide/row/",
+        views.decision_commitment_row,
+        name="decision-commitment-row",
+    ),
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment-detail"),
     path("commitments/<int:pk>/parts/", views.commitment_add_part, name="commitment-add-part"),
     path("programmes/", views.programme_list, name="programme-list"),

@@ -149,6 +149,29 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+def decision_commitment_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """One more empty commitment row for the decision form (htmx), and the formset's count."""
+    _opinion_to_change(request, pk)
+    try:
+        number = int(request.GET.get("commitments-TOTAL_FORMS", ""))
+    except ValueError:
+        number = -1
+    if not 0 <= number < forms.COMMITMENT_ROWS_AT_MOST:
+        return HttpResponse(status=400)
+    return render(
+        request,
+        "decisions/_commitment_row.html",
+        {
+            # like the formset's own extra rows: left blank, a row is no commitment
+            "c": forms.CommitmentForm(prefix=f"commitments-{number}", use_required_attribute=False),
+            "number": number + 1,
+            "total": number + 1,
+        },
+    )
+
+
+@require_GET
+@login_required
 @permission_required("decisions.view_decision", raise_exception=True)
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The decision, its commitments with progress, milestones and history."""

@@ -48,6 +48,8 @@ def test_an_operator_turns_a_hot_issue_into_a_decision_and_a_handler_records_pro
     second.get_by_label("Owner").select_option(label="operator")
     second.get_by_label("Unit").select_option(label="江北区住房和城乡建设局")
     second.get_by_label("Deadline").fill("2027-01-31")
+    page.get_by_role("button", name="Another commitment").click()  # htmx: a third row
+    page.locator("#commitment-3").get_by_label("What is promised").wait_for()  # left blank
     with page.expect_navigation():
         page.get_by_role("button", name="Record the decision").click()
     assert page.locator("#decision-title").inner_text().startswith("望江花园电梯全面检修")

@@ -64,6 +64,19 @@ def test_an_operator_records_a_decision_with_two_commitments(client, city, peopl
     assert repair.budget == 300000 and decision.commitments.get(title="公示维修进度").budget is None
 
 
+def test_the_decision_form_grows_by_one_commitment_row_at_a_time(client, city, people):
+    opinion = Opinion.draft(stories.lifts_issue(city), people["operator"])
+    url = reverse("decision-commitment-row", args=[opinion.pk])
+    client.force_login(people["operator"])
+    row = client.get(url, {"commitments-TOTAL_FORMS": "2"}, HTTP_HX_REQUEST="true")
+    html = row.content.decode()
+    assert 'id="commitment-3"' in html and 'id="id_commitments-2-title"' in html
+    assert 'name="commitments-TOTAL_FORMS" value="3"' in html and 'hx-swap-oob="true"' in html
+    assert client.get(url, {"commitments-TOTAL_FORMS": "x"}).status_code == 400
+    client.force_login(people["housing_handler"])
+    assert client.get(url, {"commitments-TOTAL_FORMS": "2"}).status_code == 403
+
+
 def test_a_decision_form_with_a_bad_milestone_or_no_commitment_saves_nothing(client, city, people):
     opinion = Opinion.draft(stories.lifts_issue(city), people["operator"])
     client.force_login(people["operator"])

@@ -239,7 +239,6 @@ class Verification(models.Model):
                 hot_issue=issue,
                 verification=verification,
                 into_cycle=next_cycle(today),
-                reasons=verification.reasons(),
             )
         Decision.objects.filter(pk=decision.pk).update(status=Decision.Status.VERIFIED)
         return verification
@@ -261,7 +260,6 @@ class Reopening(models.Model):
         Verification, models.CASCADE, related_name="reopening", verbose_name=_("verification")
     )
     into_cycle = models.DateField(_("carried into the cycle of"), db_index=True)
-    reasons = models.JSONField(_("why"), default=list)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -275,6 +273,11 @@ class Reopening(models.Model):
     @property
     def decision(self) -> Decision:
         return self.verification.decision
+
+    def reasons(self) -> list[str]:
+        """Why it did not go away, in the reader's language (see
+        :meth:`Verification.reasons`)."""
+        return self.verification.reasons()
 
 
 def can_verify(user) -> bool:

@@ -413,7 +413,7 @@ def tables(report: CycleReport) -> list[Table]:
         str(_("Reopened into the next cycle")),
         [str(_("Hot issue")), str(_("Decision")), str(_("Why")), str(_("Into the cycle of"))],
         [
-            [r.hot_issue.title, r.decision.title, "；".join(r.reasons), f"{r.into_cycle:%Y-%m}"]
+            [r.hot_issue.title, r.decision.title, "；".join(r.reasons()), f"{r.into_cycle:%Y-%m}"]
             for r in now.reopened
         ],
     )
@@ -421,7 +421,7 @@ def tables(report: CycleReport) -> list[Table]:
         "carried_in",
         str(_("Carried in from the previous cycle")),
         [str(_("Hot issue")), str(_("Decision")), str(_("Why"))],
-        [[r.hot_issue.title, r.decision.title, "；".join(r.reasons)] for r in now.carried_in],
+        [[r.hot_issue.title, r.decision.title, "；".join(r.reasons())] for r in now.carried_in],
     )
     return [figures, issues, decisions, due, verified, reopened, carried]
 

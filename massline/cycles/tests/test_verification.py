@@ -69,7 +69,7 @@ def test_noise_is_no_clear_effect_and_the_issue_is_reopened_into_the_next_cycle(
     assert reopening.hot_issue == lifts["issue"] and reopening.verification == done
     assert reopening.decision == lifts["decision"]
     assert reopening.into_cycle == date(2026, 12, 1)
-    assert "new voices did not clearly fall" in reopening.reasons[0]
+    assert reopening.reasons() == ["new voices did not clearly fall (No clear effect (无明显变化))"]
 
 
 def test_a_fall_with_dissatisfied_people_is_reopened(lifts, people):
@@ -81,7 +81,7 @@ def test_a_fall_with_dissatisfied_people_is_reopened(lifts, people):
     assert done.verdict == Verification.Verdict.FELL
     assert (done.satisfied, done.dissatisfied, done.answers) == (1, 2, 4)
     assert done.outcome == Verification.Outcome.REOPENED
-    assert done.reopening.reasons == ["only 25% of the answers are satisfied"]
+    assert done.reopening.reasons() == ["only 25% of the answers are satisfied"]
 
 
 def test_voices_at_the_place_about_another_problem_do_not_count(lifts, people):

@@ -116,6 +116,10 @@ def decision_context(decision: Decision) -> dict:
         "issue": issue,
         "timeline": issue.timeline(width=360, height=90),
         "commitments": decision.top,
+        # Tested in practice: what the latest verification found, in words.
+        "verification": decision.verifications.first()
+        if decision.status == Decision.Status.VERIFIED
+        else None,
         "section": "decisions",
     }
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from massline.cases.models import Case
 from massline.decisions.models import Commitment, Decision, Notice, Programme
-from massline.decisions.publishing import publish
+from massline.decisions.publishing import publish, record_answer
 from massline.decisions.tests.back_to_the_masses import (
     WANG_EMAIL,
     lift_decision,
@@ -287,3 +287,20 @@ def test_answering_needs_the_csrf_token(notice):
         strict.post(reverse("public-notice", args=[notice.token]), {"answer": "yes"}).status_code
         == 403
     )
+
+
+def test_a_verified_decision_shows_what_the_test_in_practice_found(people, decision):
+    from django.utils.html import escape
+
+    from massline.cycles.models import Verification
+
+    for commitment in decision.commitments.filter(children=None):
+        commitment.record(people["leader"], 100, "done")
+    record_answer(Notice.objects.get(voice__subject="望江花园5栋电梯又停运了"), "yes")
+    verification = Verification.do_verify(decision, people["leader"])
+    page = public_page(reverse("public-decision", args=[decision.pk]))
+    section = page[page.index('id="verification"') :]
+    assert verification.get_verdict_display() in section
+    assert escape(verification.in_words()) in section
+    assert "100% of the 1 answer from the people concerned are satisfied." in section
+    assert "Tested in practice" not in public_page(reverse("public-index"))

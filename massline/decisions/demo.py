@@ -88,7 +88,8 @@ def _programme(rng: random.Random, city_code: str, operator: User, owners) -> in
     finals = []
     for category, title, abbr, budget in PROJECTS:
         unit = codes[f"{city_code}-{abbr}"]
-        deadline = date(today.year, rng.randint(3, 12), 28)
+        # Deadlines from nine months ago to four months ahead, whenever the demo is loaded.
+        deadline = today + timedelta(days=rng.randrange(-270, 120))
         final = _final_progress(rng, deadline, today)
         finals.append(final)
         owner = owners[unit.pk].get_username()
@@ -171,7 +172,9 @@ def _decide(issue: HotIssue, operator: User, rng: random.Random) -> Decision:
         ],
     )
     check, fix = decision.commitments.order_by("deadline")
-    check.record(owner, 100, Commitment.Status.DONE, "已现场核查，整改方案已公示。")
+    check.record(
+        owner, 100, Commitment.Status.DONE, "已现场核查，整改方案已公示。", check.milestones.all()
+    )
     fix.record(owner, rng.randrange(10, 50, 10), Commitment.Status.ON_TRACK, "已开工。")
     return decision
 

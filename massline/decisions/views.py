@@ -295,7 +295,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": chart,
             "projects": programme.projects.filter(parent=None)
             .select_related("unit", "owner")
-            .order_by("category", "deadline", "id"),
+            .order_by("id"),
         },
     )
 

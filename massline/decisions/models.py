@@ -118,6 +118,10 @@ class Opinion(models.Model):
         user may not decide or may not see the issue.
         """
         check_can_decide(user, hot_issue)
+        if not hot_issue.live:
+            raise ValidationError(
+                _("This issue was merged into another; concentrate that one."), code="merged"
+            )
         members = list(
             Membership.objects.filter(issue=hot_issue, voice__in=Voice.objects.visible_to(user))
             .select_related("voice")

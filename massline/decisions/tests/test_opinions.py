@@ -168,3 +168,14 @@ def test_the_pages_speak_chinese_by_default(lifts, people):
     assert "共同意见" in page and "少数不同意见" in page
     assert "5 人中有 5 人提到“电梯”" in opinion.agreement
     assert "1 条诉求看法不同" in opinion.minority and "（建议）" in opinion.minority
+
+
+def test_a_merged_issue_is_not_concentrated_the_one_it_went_into_is(client, city, people, lifts):
+    other = lifts.do_split(
+        people["operator"], list(lifts.memberships.values_list("voice", flat=True)[:2])
+    )
+    other.do_merge(people["operator"], lifts)
+    client.force_login(people["operator"])
+    response = client.post(reverse("opinion-draft", args=[other.pk]), follow=True)
+    assert "This issue was merged into another; concentrate that one." in response.content.decode()
+    assert not Opinion.objects.exists()

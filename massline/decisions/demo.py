@@ -10,7 +10,7 @@ Everything is drawn from the seed, so the same seed gives the same demo.
 import csv
 import io
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
@@ -19,6 +19,7 @@ from django.utils import timezone
 from massline.cases.demo import department_accounts
 from massline.decisions.importing import COLUMNS, import_projects
 from massline.decisions.models import Commitment, Decision, Opinion, Programme
+from massline.decisions.publishing import publish, publish_programme
 from massline.hotissues.models import HotIssue
 from massline.org.models import Department
 from massline.voices.models import Voice
@@ -60,15 +61,28 @@ PROJECTS = [
 DECISIONS = 3
 
 
-def create_demo_decisions(operator: User, city_code: str, seed: int = 0) -> tuple[int, int]:
-    """The year's programme and decisions on the hottest issues; (projects, decisions)."""
+def create_demo_decisions(
+    operator: User, city_code: str, seed: int = 0
+) -> tuple[int, list[Decision]]:
+    """The year's programme and decisions on the hottest issues: (projects, decisions)."""
     rng = random.Random(f"decisions:{seed}")
     departments = Department.objects.filter(code__in={f"{city_code}-{p[2]}" for p in PROJECTS})
     owners = department_accounts(departments)
     projects = _programme(rng, city_code, operator, owners)
     issues = HotIssue.objects.filter(status=HotIssue.Status.OPEN).order_by("-heat", "id")
-    decided = [_decide(issue, operator, rng) for issue in issues[:DECISIONS]]
-    return projects, len(decided)
+    # The last one takes two months to fix, so its verification is still to come.
+    decided = [
+        _decide(issue, operator, rng, fix_days=60 if i == DECISIONS - 1 else 30)
+        for i, issue in enumerate(issues[:DECISIONS])
+    ]
+    return projects, decided
+
+
+def publish_demo_decisions(publisher: User) -> int:
+    """Publish the demo's decisions and programme; how many people were told."""
+    for programme in Programme.objects.filter(published_at=None):
+        publish_programme(programme, publisher)
+    return sum(len(publish(d, publisher)) for d in Decision.objects.filter(published_at=None))
 
 
 def delete_demo_decisions(users: QuerySet[User], departments: QuerySet[Department]) -> None:
@@ -132,19 +146,23 @@ _NOTES = {
 }
 
 
-def _decide(issue: HotIssue, operator: User, rng: random.Random) -> Decision:
-    """Draft the issue's opinion and decide: check and plan, then fix and tell the people."""
+def _decide(issue: HotIssue, operator: User, rng: random.Random, fix_days: int) -> Decision:
+    """Draft the issue's opinion and decide, as an office would have: three days after the
+    day most people raised it, check within a week and fix within ``fix_days``, each step
+    done when it fell due (so a decision can be verified once its fix is due)."""
     opinion = Opinion.draft(issue, operator)
     unit = _unit_of(issue)
     owner = department_accounts(Department.objects.filter(pk=unit.pk))[unit.pk]
     today = timezone.localdate()
+    peak = max(issue.trend, key=lambda day: day[1])[0] if issue.trend else today.isoformat()
+    on = min(date.fromisoformat(peak) + timedelta(days=3), today)
     problem = "、".join(issue.keywords[:2]) or issue.title
     decision = opinion.decide(
         operator,
         title=f"{issue.place}{problem}问题整治",
         text=(
             f"针对群众反映的{issue.place}{problem}问题，由{unit.name}牵头，"
-            "一个月内现场核查、制定整改方案，三个月内整改到位，并向群众公开进度、回访听取意见。"
+            f"一周内现场核查、制定整改方案，{fix_days}天内整改到位，并向群众公开进度、回访听取意见。"
         ),
         unit=unit,
         commitments=[
@@ -152,31 +170,51 @@ def _decide(issue: HotIssue, operator: User, rng: random.Random) -> Decision:
                 "title": "现场核查并制定整改方案",
                 "owner": owner,
                 "unit": unit,
-                "deadline": today + timedelta(days=30),
+                "deadline": on + timedelta(days=7),
                 "milestones": [
-                    (today + timedelta(days=7), "现场核查"),
-                    (today + timedelta(days=30), "整改方案公示"),
+                    (on + timedelta(days=3), "现场核查"),
+                    (on + timedelta(days=7), "整改方案公示"),
                 ],
             },
             {
                 "title": "整改到位并回访群众",
                 "owner": owner,
                 "unit": unit,
-                "deadline": today + timedelta(days=90),
+                "deadline": on + timedelta(days=fix_days),
                 "budget": rng.randrange(10, 60) * 10000,
                 "milestones": [
-                    (today + timedelta(days=60), "开工整改"),
-                    (today + timedelta(days=90), "完工回访"),
+                    (on + timedelta(days=fix_days // 2), "开工整改"),
+                    (on + timedelta(days=fix_days), "完工回访"),
                 ],
             },
         ],
     )
-    check, fix = decision.commitments.order_by("deadline")
-    check.record(
-        owner, 100, Commitment.Status.DONE, "已现场核查，整改方案已公示。", check.milestones.all()
-    )
-    fix.record(owner, rng.randrange(10, 50, 10), Commitment.Status.ON_TRACK, "已开工。")
+    Decision.objects.filter(pk=decision.pk).update(decided_on=on)
+    decision.decided_on = on
+    for commitment in decision.commitments.order_by("deadline"):
+        if commitment.deadline <= today:
+            commitment.record(
+                owner, 100, Commitment.Status.DONE, "已按期完成。", commitment.milestones.all()
+            )
+            _dated(commitment, on, commitment.deadline - timedelta(days=1))
+        else:
+            due = commitment.milestones.filter(due_on__lte=today)
+            commitment.record(owner, 50, Commitment.Status.ON_TRACK, "按计划推进中。", due)
     return decision
+
+
+def _dated(commitment: Commitment, on: date, day: date) -> None:
+    """Date the demo's history of ``commitment`` as its story goes — promised ``on``, done
+    ``day`` — for recording always says today."""
+    done, *promised = commitment.updates.all()  # newest first
+    commitment.updates.filter(pk__in=[u.pk for u in promised]).update(at=_evening(on))
+    commitment.updates.filter(pk=done.pk).update(at=_evening(day))
+    commitment.milestones.update(done_on=day)
+    Commitment.objects.filter(pk=commitment.pk).update(done_on=day)
+
+
+def _evening(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(17)))
 
 
 def _unit_of(issue: HotIssue) -> Department:

@@ -25,11 +25,19 @@ def test_the_demo_has_a_programme_and_decisions_and_a_reset_removes_them(client)
     assert programme.projects.filter(status=Commitment.Status.DELAYED).exists()
     assert all(p.updates.count() >= 1 for p in programme.projects.all())
 
+    # Decided days after each issue peaked, published; those whose fix fell due are done
+    # and verified, the last one (two months to fix) still running.
     decisions = Decision.objects.all()
     assert decisions.count() == 3
     for decision in decisions:
-        assert decision.commitments.count() == 2 and 0 < decision.progress < 100
+        assert decision.commitments.count() == 2 and decision.published_at
+        assert decision.decided_on > decision.hot_issue.start.date()
         assert decision.opinion.representative_voices.exists() and decision.opinion.agreement
+    verified = decisions.filter(status=Decision.Status.VERIFIED)
+    assert verified and all(d.progress == 100 for d in verified)
+    assert all(d.verifications.exists() for d in verified)
+    running = decisions.exclude(status=Decision.Status.VERIFIED).get()
+    assert 0 < running.progress < 100 and not running.verifications.exists()
 
     client.force_login(User.objects.get(username="leader"))
     page = client.get(reverse("decision-list")).content.decode()

@@ -20,7 +20,13 @@ from tqdm import tqdm
 
 from massline.cases.demo import create_demo_cases, delete_demo_cases
 from massline.cases.routing import routing_from_departments
-from massline.decisions.demo import create_demo_decisions, delete_demo_decisions
+from massline.cycles.models import Verification, not_due
+from massline.decisions.demo import (
+    create_demo_decisions,
+    delete_demo_decisions,
+    publish_demo_decisions,
+)
+from massline.decisions.models import Decision
 from massline.hotissues.finding import recompute
 from massline.hotissues.models import HotIssue, IssueAction
 from massline.org import roles
@@ -224,10 +230,18 @@ class Command(BaseCommand):
 
     def decide(self, city: City, seed: int) -> None:
         """The year's livelihood projects and decisions on the hottest issues."""
-        operator = User.objects.get(username="operator", email__endswith="@" + EMAIL_DOMAIN)
+        demo = User.objects.filter(email__endswith="@" + EMAIL_DOMAIN)
+        operator, admin = demo.get(username="operator"), demo.get(username="admin")
         projects, decisions = create_demo_decisions(operator, city.code, seed)
+        told = publish_demo_decisions(admin)
+        verified = [
+            Verification.do_verify(decision, operator)
+            for decision in Decision.objects.filter(opinion__drafted_by=operator)
+            if not not_due(decision, timezone.localdate())
+        ]
         self.stdout.write(
-            f"Decided on the {decisions} hottest issues; {projects} livelihood projects."
+            f"Decided on the {len(decisions)} hottest issues and published them ({told} people "
+            f"told), verified {len(verified)}; {projects} livelihood projects."
         )
 
     # ---- reset ---------------------------------------------------------------------

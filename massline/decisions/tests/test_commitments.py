@@ -267,6 +267,15 @@ def test_the_decision_page_offers_publishing_to_those_who_may_publish(client, de
     assert publish not in client.get(url).content.decode()
 
 
+def test_the_decision_page_offers_verifying_to_those_who_may_verify(client, decision, people):
+    url = reverse("decision-detail", args=[decision.pk])
+    verify = reverse("decision-verify", args=[decision.pk])
+    client.force_login(people["operator"])
+    assert verify in client.get(url).content.decode()
+    client.force_login(people["housing_handler"])
+    assert verify not in client.get(url).content.decode()
+
+
 def test_an_operator_splits_a_commitment_into_parts_on_its_page(client, decision, people, city):
     repair = decision.commitments.get(title="检修全部电梯")
     repair.record(people["operator"], 40, "on_track")

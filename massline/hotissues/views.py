@@ -89,6 +89,9 @@ def detail_context(request: HttpRequest, issue: HotIssue) -> dict:
         "split_form": forms.SplitForm(),
         "recategorise_form": forms.RecategoriseForm(),
         "merged_from": issue.merged_from.all(),
+        # The rest of the loop, through the reverse relations of decisions and cycles.
+        "opinions": issue.opinions.prefetch_related("decisions__verifications"),
+        "reopenings": issue.reopenings.select_related("verification"),
     }
 
 

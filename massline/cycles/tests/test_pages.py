@@ -70,6 +70,25 @@ def test_noise_reopens_the_issue_and_the_page_says_into_which_cycle(client, city
     assert f"carried into the cycle of {reopening.into_cycle:%Y-%m}" in html
     assert reverse("cycle-report", args=[f"{reopening.into_cycle:%Y-%m}"]) in html
 
+    # The hot issue's own page now tells its history: opinion → decision → verification.
+    html = client.get(reverse("hotissue-detail", args=[issue.pk])).content.decode()
+    assert 'class="badge issue-reopened"' in html
+    assert f"reopened into the cycle of {reopening.into_cycle:%Y-%m}" in html
+    loop = html.split('id="issue-loop"')[1].split("</section>")[0]
+    assert reverse("opinion-detail", args=[decision.opinion.pk]) in loop
+    assert reverse("decision-detail", args=[decision.pk]) in loop
+    assert reverse("verification-detail", args=[reopening.verification.pk]) in loop
+    assert "No clear effect (无明显变化)" in loop and "Reopened into the next cycle" in loop
+
+
+def test_a_hot_issue_acted_on_and_gone_away_is_not_marked_reopened(client, people, decided):
+    client = as_user(client, people["leader"])
+    client.post(reverse("decision-verify", args=[decided.pk]))
+    html = client.get(reverse("hotissue-detail", args=[decided.opinion.hot_issue.pk]))
+    html = html.content.decode()
+    assert "The issue went away" in html.split('id="issue-loop"')[1]
+    assert "issue-reopened" not in html
+
 
 def test_a_decision_with_commitments_still_running_cannot_be_verified(client, people, decided):
     decided.commitments.filter(title="承诺1").update(deadline=TODAY + timedelta(days=10))

@@ -29,6 +29,7 @@ from massline.decisions.models import (
     masked_text,
     rolled_up,
 )
+from massline.lib.forms import PublicForm, comment_field
 from massline.voices.models import Voice
 from massline.voices.ratelimit import rate_limited
 
@@ -214,7 +215,7 @@ def public_words(text: str, voice: Voice) -> str:
     return text
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PublicForm):
     """The person's answer: does the decision solve the problem they raised?"""
 
     answer = forms.ChoiceField(
@@ -227,15 +228,7 @@ class AnswerForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "choices"}),
         error_messages={"required": _("Choose yes, partly or no.")},
     )
-    comment = forms.CharField(
-        label=_("Anything you would like to add?"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+    comment = comment_field()
 
 
 @never_cache

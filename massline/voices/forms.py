@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from massline.lib.forms import PublicForm
 from massline.org.models import Area, Category, Department
 from massline.voices.models import Voice
 from massline.voices.uploads import ACCEPT_ATTRIBUTE, check_uploads, save_with_attachments
@@ -393,7 +394,7 @@ class PublicVoiceForm(forms.ModelForm):
         return save_with_attachments(voice, self.cleaned_data["attachments"])
 
 
-class PublicStatusForm(forms.Form):
+class PublicStatusForm(PublicForm):
     """A tracking code and the last four digits of the phone given with the voice."""
 
     code = forms.CharField(
@@ -420,9 +421,6 @@ class PublicStatusForm(forms.Form):
             }
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
 
     def clean_code(self) -> str:
         """Upper case, dashes where they belong: "k7qx 9m2a tp" → "K7QX-9M2A-TP"."""

@@ -13,13 +13,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from massline.cases.models import Callback, Case, Reply
+from massline.lib.forms import PublicForm, comment_field
 from massline.voices.models import Voice
 from massline.voices.ratelimit import rate_limited
 
 RATE_LIMITED = "voices/public_rate_limited.html"
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(PublicForm):
     """The person's verdict on a reply."""
 
     rating = forms.ChoiceField(
@@ -35,15 +36,7 @@ class CallbackForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "choices"}),
         error_messages={"required": _("Say whether the problem was solved.")},
     )
-    comment = forms.CharField(
-        label=_("Anything you would like to add?"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+    comment = comment_field()
 
     def rate(self, reply: Reply, by=None) -> Callback:
         """Record the verdict on ``reply`` (the case reopens or closes, see ``Case.rate``)."""

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Hot issues side by side: massline's ``find_hot_issues`` and BERTopic (issue 3).
+"""Hot issues side by side: massline's ``find_hot_issues``, BERTopic and the usual tools (issue 3).
 
     .venv/bin/python bench/hotissues_compare.py [--n 20000] [--seed 0] [--umap-seed S]
                                                 [--min-people N] [--real-window 365]
+                                                [--eps 0.5] [--methods METHOD ...]
 
 Runs, on the same corpora, from raw text to ranked groups:
 
@@ -13,7 +14,12 @@ Runs, on the same corpora, from raw text to ranked groups:
     massline's own segmentation (``massline.engine.text.tokens``, rjieba + domain
     dictionary, done once and shared by both vectorizers), a TF-IDF → TruncatedSVD(100)
     embedding, BERTopic's default UMAP and HDBSCAN, a ``CountVectorizer`` over the same
-    words for its c-TF-IDF topic words; topics ranked by size, the -1 outliers left out.
+    words for its c-TF-IDF topic words; topics ranked by size, the -1 outliers left out;
+(c)–(f) the usual tools, on the same words, each group ranked by its size: LDA (50 topics,
+    each voice in its likeliest), TF-IDF + DBSCAN and TF-IDF + average-linkage agglomerative
+    clustering (cosine distance ``--eps``, 0.5 their best of 0.3/0.5/0.7; groups of 3 voices
+    or more; agglomerative holds all pairs, so it is left out above 20,000 voices), and
+    SimHash near-duplicates (Hamming distance ≤ 3 of 64 bits, 3 voices or more).
 
 Each method runs in a fresh process, first once on 1,000 voices (imports, dictionaries,
 numba's compilation: the cost a running server pays once, shown as "setup"), then timed
@@ -108,6 +114,7 @@ class Options:
     umap_seed: int | None = None  #: BERTopic's UMAP seed (none by default, as BERTopic)
     min_people: int | None = None  #: massline's ``min_people`` (its default if None)
     real_window: int = 365  #: massline's window on the real corpus, in days
+    eps: float = 0.5  #: DBSCAN's and agglomerative's cosine-distance cut
 
 
 @dataclass
@@ -249,10 +256,144 @@ def bertopic_groups(corpus: Corpus, options: Options) -> Groups:
     )
 
 
+# ---- the usual tools (issue 3: themes, split issues, near-duplicates) --------------
+
+
+def _by_size(corpus: Corpus, assigned: Sequence[int], words: Callable[[list[int]], str]) -> Groups:
+    """Groups of voices by assigned label (-1: none), biggest first, as these tools rank."""
+    members: dict[int, list[int]] = {}
+    for index, label in enumerate(assigned):
+        if label != -1:
+            members.setdefault(int(label), []).append(index)
+    ranked = sorted(members.values(), key=len, reverse=True)
+    return Groups(
+        ids=[[corpus.ids[i] for i in group] for group in ranked],
+        titles=[f"{words(group)} ({len(group)} voices)" for group in ranked],
+    )
+
+
+def _segmented(corpus: Corpus) -> list[str]:
+    from massline.engine.text import tokens
+
+    return [" ".join(tokens(text)) for text in corpus.texts]
+
+
+def _top_words(matrix, vocabulary: Sequence[str]) -> Callable[[list[int]], str]:
+    """A group's five heaviest words in ``matrix`` (documents × words)."""
+    import numpy as np
+
+    def words(group: list[int]) -> str:
+        weights = np.asarray(matrix[group].sum(axis=0)).ravel()
+        return "_".join(vocabulary[i] for i in weights.argsort()[::-1][:5])
+
+    return words
+
+
+def lda_groups(corpus: Corpus, options: Options) -> Groups:
+    """(c) LDA: 50 topics over word counts; each voice goes to its likeliest topic."""
+    from sklearn.decomposition import LatentDirichletAllocation
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    vectorizer = CountVectorizer(analyzer=str.split, min_df=2)
+    counts = vectorizer.fit_transform(_segmented(corpus))
+    lda = LatentDirichletAllocation(n_components=50, learning_method="online", random_state=0)
+    topics = lda.fit_transform(counts).argmax(axis=1)
+    vocabulary = vectorizer.get_feature_names_out()
+
+    def words(group: list[int]) -> str:
+        topic = lda.components_[topics[group[0]]]
+        return "_".join(vocabulary[i] for i in topic.argsort()[::-1][:5])
+
+    return _by_size(corpus, topics, words)
+
+
+def _tfidf(corpus: Corpus):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(analyzer=str.split, min_df=2, sublinear_tf=True)
+    return vectorizer.fit_transform(_segmented(corpus)), vectorizer.get_feature_names_out()
+
+
+def dbscan_groups(corpus: Corpus, options: Options) -> Groups:
+    """(d) TF-IDF + DBSCAN, cosine distance ≤ ``--eps``, 3 voices at least."""
+    from sklearn.cluster import DBSCAN
+
+    matrix, vocabulary = _tfidf(corpus)
+    labels = DBSCAN(eps=options.eps, min_samples=3, metric="cosine").fit_predict(matrix)
+    return _by_size(corpus, labels, _top_words(matrix, vocabulary))
+
+
+def agglomerative_groups(corpus: Corpus, options: Options) -> Groups:
+    """(e) TF-IDF + average-linkage agglomerative clustering, cut at cosine distance
+    ``--eps``; all pairs, so only on corpora of up to :data:`ALL_PAIRS` voices."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    matrix, vocabulary = _tfidf(corpus)
+    labels = AgglomerativeClustering(
+        n_clusters=None,
+        distance_threshold=options.eps,
+        metric="cosine",
+        linkage="average",
+    ).fit_predict(matrix.toarray())
+    sizes = Counter(labels)
+    labels = [label if sizes[label] >= 3 else -1 for label in labels]  # as DBSCAN: 3 at least
+    return _by_size(corpus, labels, _top_words(matrix, vocabulary))
+
+
+def simhash_groups(corpus: Corpus, options: Options) -> Groups:
+    """(f) Near-duplicate hashing: 64-bit SimHash of the words, voices within Hamming
+    distance 3 joined (four 16-bit bands: two such hashes share one band at least)."""
+    import hashlib
+
+    import numpy as np
+
+    bits = np.array([1 << b for b in range(64)], dtype=np.uint64)
+    memo: dict[str, np.ndarray] = {}
+
+    def signs(word: str) -> np.ndarray:
+        if word not in memo:
+            value = np.uint64(
+                int.from_bytes(hashlib.blake2b(word.encode(), digest_size=8).digest())
+            )
+            memo[word] = np.where(value & bits, 1, -1)
+        return memo[word]
+
+    hashes = []
+    for text in _segmented(corpus):
+        total = sum((signs(w) for w in text.split()), np.zeros(64, dtype=np.int64))
+        hashes.append(int(((total > 0).astype(np.uint64) * bits).sum()))
+    parent = list(range(len(hashes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for band in range(4):
+        buckets: dict[int, list[int]] = {}
+        for i, value in enumerate(hashes):
+            buckets.setdefault((value >> (16 * band)) & 0xFFFF, []).append(i)
+        for bucket in buckets.values():
+            for n, i in enumerate(bucket):
+                for j in bucket[:n]:
+                    if (hashes[i] ^ hashes[j]).bit_count() <= 3:
+                        parent[root(i)] = root(j)
+    labels = [root(i) for i in range(len(hashes))]
+    sizes = Counter(labels)
+    labels = [label if sizes[label] >= 3 else -1 for label in labels]
+    return _by_size(corpus, labels, lambda group: " ".join(corpus.texts[group[0]].split())[:30])
+
+
 METHODS: dict[str, Callable[[Corpus, Options], Groups]] = {
     "massline": massline_groups,
     "BERTopic (TF-IDF+SVD)": bertopic_groups,
+    "LDA (50 topics)": lda_groups,
+    "TF-IDF + DBSCAN": dbscan_groups,
+    "TF-IDF + agglomerative": agglomerative_groups,
+    "SimHash near-duplicates": simhash_groups,
 }
+ALL_PAIRS = 20_000  #: agglomerative clustering holds an n × n distance matrix
 
 
 def _timed(method: str, corpus: Corpus, options: Options, results: Queue) -> None:
@@ -425,7 +566,7 @@ def row(run: Run, scores: dict[int, Score] | None, ratio: tuple[float, float] | 
     )
     times = f"{ratio[0]:6.1f}× {ratio[1]:6.1f}×" if ratio else ""
     return (
-        f"{run.method:<22} {run.corpus:<10} {run.seconds:8.1f} {run.cpu:6.1f} {run.setup:6.1f} "
+        f"{run.method:<24} {run.corpus:<10} {run.seconds:8.1f} {run.cpu:6.1f} {run.setup:6.1f} "
         f"{run.peak_mb:7.0f} {len(run.groups.ids):7d} {quality} {times}"
     )
 
@@ -433,7 +574,7 @@ def row(run: Run, scores: dict[int, Score] | None, ratio: tuple[float, float] | 
 def report(runs: list[Run], scores: dict[tuple[str, str], dict[int, Score]]) -> None:
     """The table: time, memory, quality, and BERTopic's time over massline's per corpus."""
     print(
-        f"\n{'method':<22} {'corpus':<10} {'seconds':>8} {'CPU s':>6} {'setup':>6} "
+        f"\n{'method':<24} {'corpus':<10} {'seconds':>8} {'CPU s':>6} {'setup':>6} "
         f"{'peak MB':>7} {'groups':>7} {'P@10':>6} {'dup@10':>6} {'R@10':>7} {'R@20':>7} "
         f"{'time ×':>7} {'CPU ×':>7}"
     )
@@ -481,17 +622,21 @@ def main() -> int:
     parser.add_argument(
         "--real-window", type=int, default=365, help="massline's window on the real corpus, days"
     )
+    parser.add_argument("--eps", type=float, default=0.5, help="DBSCAN's cosine distance")
+    parser.add_argument(
+        "--methods", nargs="+", choices=list(METHODS), default=list(METHODS), metavar="METHOD"
+    )
     args = parser.parse_args()
-    options = Options(args.umap_seed, args.min_people, args.real_window)
+    options = Options(args.umap_seed, args.min_people, args.real_window, args.eps)
     strict = os.environ.get("CI", "").lower() == "true"
-    methods = list(METHODS)
+    methods = args.methods
     try:
         import bertopic  # noqa: F401
     except ImportError:
-        print(f"BERTopic is not installed ({INSTALL}): massline alone.")
+        print(f"BERTopic is not installed ({INSTALL}): it is left out.")
         if strict:
             return 1
-        methods = ["massline"]
+        methods = [m for m in methods if m != "BERTopic (TF-IDF+SVD)"]
 
     corpora = [synthetic_corpus(args.n, args.seed)]
     if DATA.is_file():
@@ -507,6 +652,9 @@ def main() -> int:
         print(f"{corpus.name}: {len(corpus.texts):,} voices", end="")
         print(f", {len(set(corpus.labels.values()))} planted hot issues" if corpus.labels else "")
         for method in methods:
+            if method == "TF-IDF + agglomerative" and len(corpus.texts) > ALL_PAIRS:
+                print(f"  {method}: left out, all pairs of {len(corpus.texts):,} voices")
+                continue
             run = measure(method, corpus, options)
             runs.append(run)
             print(f"  {method}: {run.seconds:.1f} s, {len(run.groups.ids)} groups")

@@ -103,6 +103,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {{ user|staff_name }} in every template, as Chinese writes names
+            "builtins": ["massline.org.templatetags.staff"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from massline.cases.models import Case, Urgency
-from massline.org.models import Area, Category, Department
+from massline.org.models import Area, Category, Department, staff_name
 from massline.voices.forms import PlainSelect
 from massline.voices.models import Voice
 
@@ -225,7 +225,7 @@ def leaders():
 
 class LeaderField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return staff_name(obj)
 
 
 class AssignOwnerForm(StepForm):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from massline.cases.workdays import WorkingCalendar
 from massline.org import roles
-from massline.org.models import Area, Category, Department
+from massline.org.models import Area, Category, Department, staff_name
 from massline.voices.models import Voice
 
 
@@ -496,7 +496,7 @@ class Case(models.Model):
         if self.supervisor_id and user.pk != self.supervisor_id and not user.is_superuser:
             raise ValidationError(
                 _("Returned twice, this case waits for %(supervisor)s to dispatch it.")
-                % {"supervisor": self.supervisor.get_full_name() or self.supervisor},
+                % {"supervisor": staff_name(self.supervisor)},
                 code="supervisor",
             )
         if self.returned_by(department):

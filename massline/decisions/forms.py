@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from massline.decisions.models import Commitment, Decision, Milestone, Opinion
 from massline.lib.tables import validate_import_size
-from massline.org.models import Department
+from massline.org.models import Department, staff_name
 
 #: Empty commitment rows the decision form shows (a decision usually promises several things).
 COMMITMENT_ROWS = 2
@@ -58,8 +58,8 @@ def parse_milestones(text: str) -> list[tuple[date, str]]:
 
 class OwnerField(forms.ModelChoiceField):
     def label_from_instance(self, user: User) -> str:
-        full = user.get_full_name()
-        return f"{full} ({user.get_username()})" if full else user.get_username()
+        name = staff_name(user)
+        return name if name == user.get_username() else f"{name} ({user.get_username()})"
 
 
 class CommitmentForm(forms.Form):

@@ -173,4 +173,16 @@ class Staff(models.Model):
         verbose_name_plural = _("staff")
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        return staff_name(self.user)
+
+
+def staff_name(user) -> str:
+    """``user``'s name as people write it: family name first and no space in Chinese
+    (李建国, where Django's ``get_full_name`` gives "建国 李"), given name first otherwise;
+    the user name when no name is set."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if not (first or last):
+        return user.get_username()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+        return last + first
+    return f"{first} {last}".strip()

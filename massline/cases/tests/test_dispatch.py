@@ -139,8 +139,8 @@ def test_a_leader_takes_charge_and_their_name_is_on_the_case(client, people, dis
     dispatched.refresh_from_db()
     assert dispatched.owner == people["leader"]
     page = leader.get(f"/staff/cases/{dispatched.pk}/").content.decode()
-    assert '<dd class="owner">建国 李</dd>' in page
-    assert "<strong>Leader in charge (包案)</strong> → 建国 李" in " ".join(page.split())
+    assert '<dd class="owner">李建国</dd>' in page
+    assert "<strong>Leader in charge (包案)</strong> → 李建国" in " ".join(page.split())
 
 
 def test_an_operator_puts_a_leader_in_charge_but_not_a_handler(client, people, dispatched):

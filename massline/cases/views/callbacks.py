@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from massline.cases.models import Callback, Case, Reply
 from massline.lib.forms import PublicForm, comment_field
+from massline.org.models import staff_name
 from massline.voices.models import Voice
 from massline.voices.ratelimit import rate_limited
 
@@ -89,5 +90,5 @@ def progress(voice: Voice) -> dict:
         "followed": followed,
         "replies": replies,
         "to_rate": to_rate,
-        "owner_name": followed.owner and (followed.owner.get_full_name() or followed.owner),
+        "owner_name": followed.owner and staff_name(followed.owner),
     }

@@ -24,6 +24,7 @@ from massline.cases import suggestions
 from massline.cases.forms import STEPS, BatchContactForm, WorkbenchFilterForm
 from massline.cases.models import Case, Event, RoutingRule
 from massline.cases.views.replies import answer_context
+from massline.org.models import staff_name
 from massline.voices.forms import RevealForm
 
 PAGE_SIZE = 50
@@ -69,7 +70,7 @@ def render_case(request: HttpRequest, case: Case, bound=None, status: int = 200)
     )
     # Who was put in charge is in the event's data: name them.
     owners = {e.data["owner"] for e in events if e.kind == Event.Kind.OWNED}
-    names = {u.pk: u.get_full_name() or u.get_username() for u in users_named(owners)}
+    names = {u.pk: staff_name(u) for u in users_named(owners)}
     for event in events:
         event.owner_name = names.get(event.data.get("owner"))
     return render(

@@ -34,7 +34,7 @@ def test_a_dispatched_case_shows_the_department_its_deadline_and_the_leader(
     text = look_up(client, voice).content.decode()
     assert "Accepted on" in text
     assert "With 江北区住房和城乡建设局." in text and "A reply is due by" in text
-    assert "Leader in charge" in text and "建国 李" in text
+    assert "Leader in charge" in text and "李建国" in text
     assert "How was the reply?" not in text
 
 

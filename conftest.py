@@ -31,6 +31,13 @@ def english():
         yield
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Test accounts' passwords hashed in microseconds: production's PBKDF2 of a million
+    rounds takes a third of a second per account, and most tests create seven."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def client():
     """Django's test client speaking English, so assertions read the source strings.

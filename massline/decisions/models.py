@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from massline.hotissues.models import HotIssue, Membership
 from massline.lib.personal import mask_phone
+from massline.notifications.tasks import ensure_deadlines_checked
 from massline.org import roles
 from massline.org.models import Department
 from massline.voices.models import Voice
@@ -408,6 +409,10 @@ class Commitment(models.Model):
     )
     # The day it was first recorded done: kept when that is not after the deadline.
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # When its owner was reminded of the deadline, and when it was found overdue (each
+    # once: see massline.decisions.deadlines).
+    reminded_on = models.DateField(_("reminded on"), null=True, blank=True)
+    overdue_since = models.DateField(_("found overdue on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -475,6 +480,7 @@ class Commitment(models.Model):
         commitment.updates.create(
             by=user, progress=0, status=commitment.status, note=gettext("Committed.")
         )
+        ensure_deadlines_checked()  # its owner is reminded, and told if it runs late
         return commitment
 
     @transaction.atomic

@@ -2,7 +2,8 @@
 
 - :func:`send_notification` sends one message; after a failure it enqueues itself again
   after the next delay of ``MASSLINE_NOTIFY_RETRY`` until the message goes or is given up.
-- :func:`check_deadlines` reminds departments and flags overdue cases, then schedules itself
+- :func:`check_deadlines` reminds departments and flags overdue cases (and commitments'
+  owners, see ``massline.decisions.deadlines``), then schedules itself
   to run again after ``MASSLINE_DEADLINES_EVERY`` seconds: one chain, however it started
   (each dispatch makes sure it runs, see :func:`ensure_deadlines_checked`).
 """
@@ -33,7 +34,10 @@ def send_notification(notification_id: int) -> str:
 
 @task()
 def check_deadlines(run_id: int | None = None) -> dict:
-    """Remind and flag (see ``Case.check_deadlines``), then queue the next check."""
+    """Remind and flag cases (see ``Case.check_deadlines``) and commitments (see
+    ``massline.decisions.deadlines``), then queue the next check."""
+    from massline.decisions.deadlines import check_commitments  # decisions use notifications
+
     run = DeadlineCheck.objects.filter(pk=run_id).first() if run_id else None
     if run is None:
         run = DeadlineCheck.objects.create(run_after=timezone.now())
@@ -41,6 +45,7 @@ def check_deadlines(run_id: int | None = None) -> dict:
     run.save(update_fields=["status"])
     try:
         reminded, flagged = Case.check_deadlines()
+        commitments_reminded, commitments_flagged = check_commitments()
     except Exception as error:
         run.status, run.error = DeadlineCheck.Status.FAILED, repr(error)[:2000]
         run.finished_at = timezone.now()
@@ -51,7 +56,12 @@ def check_deadlines(run_id: int | None = None) -> dict:
     run.status, run.finished_at = DeadlineCheck.Status.DONE, timezone.now()
     run.reminded, run.flagged = len(reminded), len(flagged)
     run.save(update_fields=["status", "finished_at", "reminded", "flagged"])
-    return {"reminded": run.reminded, "flagged": run.flagged}
+    return {
+        "reminded": run.reminded,
+        "flagged": run.flagged,
+        "commitments_reminded": len(commitments_reminded),
+        "commitments_flagged": len(commitments_flagged),
+    }
 
 
 # A check still waiting or running an hour after it was due was lost (a worker killed):

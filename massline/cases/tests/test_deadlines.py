@@ -131,7 +131,12 @@ def test_each_dispatch_keeps_one_periodic_check_waiting_and_each_run_queues_the_
     assert waiting.status == "queued"
     with time_machine.travel(at(7, 10), tick=False):
         result = check_deadlines.call(run_id=waiting.pk)
-    assert result == {"reminded": 1, "flagged": 0}
+    assert result == {
+        "reminded": 1,
+        "flagged": 0,
+        "commitments_reminded": 0,
+        "commitments_flagged": 0,
+    }
     waiting.refresh_from_db()
     assert (waiting.status, waiting.reminded) == ("done", 1)
     following = DeadlineCheck.objects.get(status="queued")

@@ -156,7 +156,8 @@ def _decide(issue: HotIssue, operator: User, rng: random.Random, fix_days: int) 
     today = timezone.localdate()
     peak = max(issue.trend, key=lambda day: day[1])[0] if issue.trend else today.isoformat()
     on = min(date.fromisoformat(peak) + timedelta(days=3), today)
-    problem = "、".join(issue.keywords[:2]) or issue.title
+    # The issue's title is "place problem" (春晓公寓 电梯故障): the problem in its words.
+    problem = issue.title.removeprefix(issue.place).strip() or "、".join(issue.keywords[:2])
     decision = opinion.decide(
         operator,
         title=f"{issue.place}{problem}问题整治",

@@ -114,6 +114,8 @@ def test_the_cycle_report_page_compares_with_the_previous_cycle_and_downloads(
     assert 'id="voices-chart"' in html and 'id="figures-chart"' in html
     figures = {f.key: f for f, _row in page.context["figures"]}
     assert figures["verified"].value == 1
+    due = html.split('id="table-commitments"')[1].split("</section>")[0]
+    assert f"{TODAY:%Y-%m-%d}" in due  # dates read as on every other page
     docx = client.get(reverse("cycle-report-export", args=[month, "docx"]))
     assert docx["Content-Disposition"] == f'attachment; filename="cycle-report-{month}.docx"'
     document = Document(io.BytesIO(docx.content))

@@ -258,22 +258,22 @@ def test_overdue_and_kept(decision, people):
     assert CommitmentUpdate.objects.filter(status="done").count() == 2
 
 
-def test_the_decision_page_offers_publishing_to_those_who_may_publish(client, decision, people):
+@pytest.mark.parametrize(
+    ("action", "may", "may_not"),
+    [
+        ("decision-publish", "leader", "housing_handler"),
+        ("decision-verify", "operator", "housing_handler"),
+    ],
+)
+def test_the_decision_page_offers_publishing_and_verifying_to_those_who_may(
+    client, decision, people, action, may, may_not
+):
     url = reverse("decision-detail", args=[decision.pk])
-    publish = reverse("decision-publish", args=[decision.pk])
-    client.force_login(people["leader"])
-    assert publish in client.get(url).content.decode()
-    client.force_login(people["housing_handler"])
-    assert publish not in client.get(url).content.decode()
-
-
-def test_the_decision_page_offers_verifying_to_those_who_may_verify(client, decision, people):
-    url = reverse("decision-detail", args=[decision.pk])
-    verify = reverse("decision-verify", args=[decision.pk])
-    client.force_login(people["operator"])
-    assert verify in client.get(url).content.decode()
-    client.force_login(people["housing_handler"])
-    assert verify not in client.get(url).content.decode()
+    link = reverse(action, args=[decision.pk])
+    client.force_login(people[may])
+    assert link in client.get(url).content.decode()
+    client.force_login(people[may_not])
+    assert link not in client.get(url).content.decode()
 
 
 def test_an_operator_splits_a_commitment_into_parts_on_its_page(client, decision, people, city):

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from massline.decisions.deadlines import check_commitments
 from massline.decisions.models import Commitment
@@ -30,7 +31,7 @@ def sent() -> list[tuple[str, str]]:
     return sorted((n.recipient, n.subject) for n in Notification.objects.all())
 
 
-def test_the_owner_is_reminded_a_week_before_once(decision):
+def test_the_owner_is_reminded_a_week_before_once(client, decision, people):
     check = decision.commitments.get(title="检查维保单位")
     assert check_commitments(date(2027, 2, 20)) == ([], [])
     assert check_commitments(date(2027, 2, 21)) == ([check], [])
@@ -40,10 +41,15 @@ def test_the_owner_is_reminded_a_week_before_once(decision):
     body = Notification.objects.get().body
     assert "望江花园电梯全面检修" in body and f"/staff/decisions/commitments/{check.pk}/" in body
     assert check_commitments(date(2027, 2, 22)) == ([], [])  # once
+    client.force_login(people["ecology_handler"])
+    page = client.get(reverse("commitment-detail", args=[check.pk])).content.decode()
+    assert '<dd id="reminded-on">2027-02-21</dd>' in page
     assert Notification.objects.count() == 1
 
 
-def test_past_due_and_not_done_the_owner_and_the_leader_who_decided_are_told_once(decision):
+def test_past_due_and_not_done_the_owner_and_the_leader_who_decided_are_told_once(
+    client, decision, people
+):
     check = decision.commitments.get(title="检查维保单位")
     assert check_commitments(date(2027, 3, 1)) == ([], [check])
     overdue = "超期：承诺事项“检查维保单位”已于 2027年2月28日 到期"
@@ -53,6 +59,9 @@ def test_past_due_and_not_done_the_owner_and_the_leader_who_decided_are_told_onc
     ]
     check.refresh_from_db()
     assert check.overdue_since == date(2027, 3, 1)
+    client.force_login(people["leader"])
+    page = client.get(reverse("commitment-detail", args=[check.pk])).content.decode()
+    assert '<dd id="overdue-since" class="overdue">2027-03-01' in page
     assert check_commitments(date(2027, 3, 2)) == ([], [])
     assert Notification.objects.count() == 2
 

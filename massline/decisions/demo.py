@@ -123,6 +123,10 @@ def _programme(rng: random.Random, city_code: str, operator: User, owners) -> in
         if final:
             status = _status(final, project.deadline, today)
             project.record(project.owner, final, status, _NOTES[status])
+            if status == Commitment.Status.DONE and project.deadline < today:
+                # Announced at the start of the year, done by its deadline (kept).
+                start = min(date(today.year, 1, 1), project.deadline - timedelta(days=30))
+                _dated(project, start, project.deadline - timedelta(days=project.pk % 15))
     return result.created
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from massline.decisions.demo import PROJECTS
 from massline.decisions.models import Commitment, Decision, Opinion, Programme
@@ -24,6 +25,9 @@ def test_the_demo_has_a_programme_and_decisions_and_a_reset_removes_them(client)
     assert 0 < total["done"] < total["projects"] and 0 < total["progress"] < 100
     assert programme.projects.filter(status=Commitment.Status.DELAYED).exists()
     assert all(p.updates.count() >= 1 for p in programme.projects.all())
+    # Projects done were done by their deadlines, as the report's 按期兑现 counts them.
+    done = programme.projects.filter(status=Commitment.Status.DONE)
+    assert done and all(p.kept for p in done.filter(deadline__lt=timezone.localdate()))
 
     # Decided days after each issue peaked, published; those whose fix fell due are done
     # and verified, the last one (two months to fix) still running.

@@ -80,9 +80,18 @@ def create_demo_decisions(
 
 def publish_demo_decisions(publisher: User) -> int:
     """Publish the demo's decisions and programme; how many people were told."""
+    now = timezone.now()
     for programme in Programme.objects.filter(published_at=None):
         publish_programme(programme, publisher)
-    return sum(len(publish(d, publisher)) for d in Decision.objects.filter(published_at=None))
+        announced = _evening(date(programme.year, 1, 1))
+        Programme.objects.filter(pk=programme.pk).update(published_at=min(announced, now))
+    told = 0
+    for decision in Decision.objects.filter(published_at=None):
+        told += len(publish(decision, publisher))
+        # Published the day after it was decided, as the office would have.
+        published = _evening(decision.decided_on + timedelta(days=1))
+        Decision.objects.filter(pk=decision.pk).update(published_at=min(published, now))
+    return told
 
 
 def delete_demo_decisions(users: QuerySet[User], departments: QuerySet[Department]) -> None:

@@ -1,6 +1,7 @@
 """The demo has the year's livelihood projects and decisions on its hottest issues, and a
 reset takes them away with the rest of the demo."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -35,6 +36,8 @@ def test_the_demo_has_a_programme_and_decisions_and_a_reset_removes_them(client)
     assert decisions.count() == 3
     for decision in decisions:
         assert decision.commitments.count() == 2 and decision.published_at
+        published = timezone.localdate(decision.published_at)
+        assert published == min(decision.decided_on + timedelta(days=1), timezone.localdate())
         assert decision.decided_on > decision.hot_issue.start.date()
         assert decision.opinion.representative_voices.exists() and decision.opinion.agreement
     verified = decisions.filter(status=Decision.Status.VERIFIED)

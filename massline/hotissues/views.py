@@ -57,11 +57,23 @@ def issue_list(request: HttpRequest) -> HttpResponse:
     issues = filters.filter(HotIssue.objects.visible_to(request.user)).select_related(
         "area", "category"
     )
+    listing = paginate(request, issues)
+    mark_the_loop(listing["page"])
     return render(
-        request,
-        "hotissues/list.html",
-        {"filters": filters, **paginate(request, issues), **recompute_context()},
+        request, "hotissues/list.html", {"filters": filters, **listing, **recompute_context()}
     )
+
+
+def mark_the_loop(page) -> None:
+    """Mark the issues of ``page`` that were decided on, or did not go away and were
+    reopened (two small queries through the reverse relations of decisions and cycles)."""
+    page.object_list = issues = list(page.object_list)
+    ids = [issue.pk for issue in issues]
+    on_page = HotIssue.objects.filter(pk__in=ids)
+    decided = set(on_page.filter(opinions__decisions__isnull=False).values_list("pk", flat=True))
+    reopened = set(on_page.filter(reopenings__isnull=False).values_list("pk", flat=True))
+    for issue in issues:
+        issue.decided, issue.reopened = issue.pk in decided, issue.pk in reopened
 
 
 def recompute_status(request: HttpRequest) -> HttpResponse:

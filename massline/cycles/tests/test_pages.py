@@ -79,6 +79,9 @@ def test_noise_reopens_the_issue_and_the_page_says_into_which_cycle(client, city
     assert reverse("decision-detail", args=[decision.pk]) in loop
     assert reverse("verification-detail", args=[reopening.verification.pk]) in loop
     assert "No clear effect (无明显变化)" in loop and "Reopened into the next cycle" in loop
+    listed = client.get(reverse("hotissue-list"), {"status": "all"}).content.decode()
+    row = listed.split(f'href="{reverse("hotissue-detail", args=[issue.pk])}"')[1].split("</tr>")[0]
+    assert 'class="badge issue-reopened"' in row
 
 
 def test_a_hot_issue_acted_on_and_gone_away_is_not_marked_reopened(client, people, decided):
@@ -88,6 +91,8 @@ def test_a_hot_issue_acted_on_and_gone_away_is_not_marked_reopened(client, peopl
     html = html.content.decode()
     assert "The issue went away" in html.split('id="issue-loop"')[1]
     assert "issue-reopened" not in html
+    listed = client.get(reverse("hotissue-list"), {"status": "all"}).content.decode()
+    assert listed.count('class="badge issue-decided"') == 1 and "issue-reopened" not in listed
 
 
 def test_a_decision_with_commitments_still_running_cannot_be_verified(client, people, decided):

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from massline.engine import hotissues as engine
@@ -66,7 +67,8 @@ def recompute(days: int = 90, *, now=None, run: Recomputation | None = None) -> 
     - Otherwise it is stored as new: a hot issue from :data:`MIN_PEOPLE` people on, a
       candidate below.
     - A stored issue no longer found becomes a candidate again; an untouched candidate no
-      longer found is deleted. Nothing staff touched is ever deleted.
+      longer found is deleted. Nothing staff touched, nor anything an opinion was drafted
+      on, is ever deleted.
     """
     now = now or timezone.now()
     since = now - timedelta(days=days)
@@ -174,8 +176,12 @@ def reconcile(found: list[engine.HotIssue], since, now) -> tuple[int, int]:
         if issue.pk in targets:
             continue
         if issue.status == HotIssue.Status.CANDIDATE and not issue.touched_by_staff():
-            issue.delete()
-            continue
+            try:
+                with transaction.atomic():
+                    issue.delete()
+                continue
+            except ProtectedError:  # what refers to it (an opinion drafted on it) keeps it
+                pass
         issue.refresh(now)
         if issue.status == HotIssue.Status.OPEN:
             issue.status = HotIssue.Status.CANDIDATE

@@ -1,11 +1,16 @@
 """A hot issue concentrated into an opinion: the drafted evidence, agreement and minority,
 editing it, and who may."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from massline.decisions.models import Opinion
 from massline.decisions.tests import stories
+from massline.hotissues import finding
+from massline.hotissues.models import HotIssue
 
 
 @pytest.fixture
@@ -179,3 +184,14 @@ def test_a_merged_issue_is_not_concentrated_the_one_it_went_into_is(client, city
     response = client.post(reverse("opinion-draft", args=[other.pk]), follow=True)
     assert "This issue was merged into another; concentrate that one." in response.content.decode()
     assert not Opinion.objects.exists()
+
+
+def test_an_issue_with_an_opinion_outlives_the_recomputation_that_no_longer_finds_it(city, people):
+    issue = stories.lifts_issue(city)
+    opinion = Opinion.draft(issue, people["operator"])
+    now = timezone.now()
+    # Found no more: the first run makes it a candidate, the next would delete a candidate.
+    finding.reconcile([], now - timedelta(days=90), now)
+    finding.reconcile([], now - timedelta(days=90), now)
+    issue.refresh_from_db()
+    assert issue.status == HotIssue.Status.CANDIDATE and issue.opinions.get() == opinion

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from massline.hotissues.models import HotIssue, Membership
+from massline.hotissues.models import HotIssue, IssueAction, Membership
 from massline.lib.personal import mask_phone
 from massline.notifications.tasks import ensure_deadlines_checked
 from massline.org import roles
@@ -140,6 +140,7 @@ class Opinion(models.Model):
             drafted_by=user,
         )
         opinion.representative_voices.set(_representatives(members))
+        hot_issue.log(user, IssueAction.Action.CONCENTRATE, opinion=opinion.pk)
         return opinion
 
     @property

@@ -403,6 +403,7 @@ class IssueAction(models.Model):
         DISMISS = "dismiss", _("dismissed")
         RESTORE = "restore", _("restored")
         RECATEGORISE = "recategorise", _("corrected a voice's category")
+        CONCENTRATE = "concentrate", _("concentrated into an opinion")
 
     issue = models.ForeignKey(HotIssue, models.CASCADE, related_name="actions")
     user = models.ForeignKey(

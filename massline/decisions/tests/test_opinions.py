@@ -105,6 +105,10 @@ def test_an_operator_drafts_from_the_hot_issue_page_edits_and_sees_the_evidence(
     assert '<dd id="evidence-people">5</dd>' in page and '<dd id="evidence-voices">6</dd>' in page
     assert 'id="trend-data"' in page and "<rect" in page
     assert 'href="' + reverse("decision-create", args=[opinion.pk]) + '"' in page
+    # The hot issue's log says who concentrated it.
+    issue_page = client.get(reverse("hotissue-detail", args=[lifts.pk])).content.decode()
+    log = issue_page.split("What people did")[1]
+    assert "operator" in log and "concentrated into an opinion" in log
 
 
 def test_an_empty_title_is_refused_and_nothing_changes(client, lifts, people):

@@ -118,6 +118,7 @@ def create_demo_cases(voices: QuerySet[Voice], operator: User, leader: User, see
     )
     stories = [story for row in rows.iterator(chunk_size=5000) if (story := simulation.run(*row))]
     _write(stories)
+    _analyze([Voice, Case, Reply, Callback, Event])
     _set_voice_statuses(voices)
     figures.count_all()  # bulk inserts tell no month of figures that it changed
     return len(stories)
@@ -387,6 +388,14 @@ def _write(stories: list[_Story]) -> None:
     with connection.cursor() as cursor:  # PostgreSQL's sequences continue after these ids
         for sql in connection.ops.sequence_reset_sql(no_style(), [Case, Reply, Callback, Event]):
             cursor.execute(sql)
+
+
+def _analyze(models) -> None:
+    """Fresh statistics for tables just bulk-loaded: without them PostgreSQL's planner
+    (before autovacuum gets to them) took minutes over the voices' statuses below."""
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _next_id(model) -> int:

@@ -13,8 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from massline.decisions.models import Commitment
-from massline.notifications.messages import site_url
-from massline.notifications.models import Notification
+from massline.notifications.messages import site_url, tell_staff
 from massline.org.models import staff_name
 
 #: Days before its deadline that a commitment's owner is reminded.
@@ -67,7 +66,7 @@ def _words(commitment: Commitment) -> dict:
 
 
 def _tell(users, subject: str, commitment: Commitment) -> None:
-    """By email, once per address, with what was promised, by whom, and its page."""
+    """``users`` by email: what was promised, by whom, and its page."""
     of = commitment.decision or commitment.programme
     body = "\n\n".join(
         [
@@ -82,7 +81,4 @@ def _tell(users, subject: str, commitment: Commitment) -> None:
             site_url(reverse("commitment-detail", args=[commitment.pk])),
         ]
     )
-    for email in sorted({u.email for u in users if u and u.is_active and u.email}):
-        Notification.queue(
-            Notification.Channel.EMAIL, email, subject, body + "\n", f"commitment:{commitment.pk}"
-        )
+    tell_staff(users, subject, body + "\n", commitment)

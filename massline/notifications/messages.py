@@ -51,10 +51,13 @@ def tell_person(voice: Voice, subject: str, body: str, sms: str, case: Case) -> 
         Notification.queue(Notification.Channel.SMS, phone, "", sms, reference)
 
 
-def tell_staff(users, subject: str, body: str, case: Case) -> None:
-    """By email, once per address, to those of ``users`` who have one."""
-    for email in sorted({user.email for user in users if user.is_active and user.email}):
-        Notification.queue(Notification.Channel.EMAIL, email, subject, body, f"case:{case.pk}")
+def tell_staff(users, subject: str, body: str, about) -> None:
+    """By email, once per address, to those of ``users`` (None skipped) who have one;
+    ``about`` is the case or commitment the message is about (its reference)."""
+    reference = f"{about._meta.model_name}:{about.pk}"
+    emails = {user.email for user in users if user and user.is_active and user.email}
+    for email in sorted(emails):
+        Notification.queue(Notification.Channel.EMAIL, email, subject, body, reference)
 
 
 def voices_of(case: Case) -> list[Voice]:
@@ -184,7 +187,7 @@ def _overdue(event: Event) -> None:
     up = [case.owner, *leaders_above(case.area)]
     if (staff := getattr(case.dispatched_by, "staff", None)) and staff.supervisor:
         up.append(staff.supervisor)
-    tell_staff([*handlers_of(case.department), *filter(None, up)], subject, body, case)
+    tell_staff([*handlers_of(case.department), *up], subject, body, case)
 
 
 ON_KIND = {

@@ -255,3 +255,12 @@ def test_an_oversized_title_is_refused_and_a_hostile_one_is_shown_as_text(client
         html = client.get(page).content.decode()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;电梯" in html
         assert "<script>alert(1)" not in html
+
+
+@pytest.mark.parametrize("page", ["abc", "999", "-1", "1" * 30])
+def test_a_malformed_or_out_of_range_page_number_shows_a_page_of_the_list(
+    client, people, found, page
+):
+    response = as_user(client, people["leader"]).get(reverse("hotissue-list"), {"page": page})
+    assert response.status_code == 200
+    assert found["lifts"].title in response.content.decode()
